@@ -1,0 +1,155 @@
+"""Markdown and HTML fragments built from plan data, for the site macros.
+
+Lives in the package (not in macros/) so it is unit-tested like the rest and
+the macros module stays a list of registrations. Every value that came from a
+data file is escaped before it goes into HTML.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from . import api
+from .channels import CHANNELS
+from .fees import channel_rule, fee_breakdown
+from .money import format_yuan_grouped, parse_amount, quantize_fen
+from .plans import Band, Plan, load_plans
+from .regulation import load_reform
+
+COMMON_AMOUNTS = ("100", "1000", "5000", "10000", "50000")
+
+
+def _plan(plan_id: str) -> Plan:
+    plans = load_plans()
+    if plan_id not in plans:
+        raise KeyError(f"unknown plan id {plan_id!r} (known: {', '.join(plans)})")
+    return plans[plan_id]
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def describe_band(band: Band) -> str:
+    """A band in words a merchant reads: "0.6%，每笔封顶 25.00 元"."""
+    parts = [api.format_percent_figure(band.rate)]
+    if band.fixed:
+        parts[0] += f" + 每笔 {format_yuan_grouped(band.fixed)} 元"
+    if band.cap is not None:
+        parts.append(f"每笔封顶 {format_yuan_grouped(band.cap)} 元")
+    if band.minimum is not None:
+        parts.append(f"每笔最低 {format_yuan_grouped(band.minimum)} 元")
+    return "，".join(parts)
+
+
+def describe_rule(plan: Plan, channel: str) -> str:
+    bands = plan.channels[channel].bands
+    if len(bands) == 1:
+        return describe_band(bands[0])
+    pieces = []
+    low = None
+    for band in bands:
+        if band.up_to is not None:
+            pieces.append(f"{format_yuan_grouped(band.up_to)} 元及以下：{describe_band(band)}")
+        else:
+            pieces.append(
+                f"超过 {format_yuan_grouped(low or Decimal(0))} 元：{describe_band(band)}"
+            )
+        low = band.up_to
+    return "；".join(pieces)
+
+
+def plan_source(plan_id: str) -> str:
+    plan = _plan(plan_id)
+    return f"来源：{plan.source}；日期：{plan.as_of_text}"
+
+
+def plan_rate_table(plan_id: str) -> str:
+    plan = _plan(plan_id)
+    rows = ["| 支付方式 | 费率 |", "| --- | --- |"]
+    rows += [f"| {CHANNELS[c]} | {_cell(describe_rule(plan, c))} |" for c in plan.channels]
+    caption = f"*{_cell(plan.name)}。{_cell(plan_source(plan_id))}。{_cell(plan.note)}*"
+    return "\n".join(rows) + "\n\n" + caption + "\n"
+
+
+def fee(plan_id: str, channel: str, amount: str) -> str:
+    plan = _plan(plan_id)
+    value = parse_amount(amount)
+    return format_yuan_grouped(fee_breakdown(channel_rule(plan, channel), value).fee)
+
+
+def fee_examples(plan_id: str, amount: str = "10000") -> str:
+    plan = _plan(plan_id)
+    value = parse_amount(amount)
+    rows = [
+        f"| 支付方式（{format_yuan_grouped(value)} 元） | 手续费 | 到账 |",
+        "| --- | ---: | ---: |",
+    ]
+    for channel, rule in plan.channels.items():
+        b = fee_breakdown(rule, value)
+        note = "（已封顶）" if b.cap_applied else ""
+        rows.append(
+            f"| {CHANNELS[channel]} | {format_yuan_grouped(b.fee)}{note} | "
+            f"{format_yuan_grouped(b.net)} |"
+        )
+    return "\n".join(rows) + f"\n\n*{_cell(plan_source(plan_id))}*\n"
+
+
+def fee_table(plan_id: str, amounts: tuple[str, ...] = COMMON_AMOUNTS) -> str:
+    """Fees for common amounts per channel: the calculator without JavaScript."""
+    plan = _plan(plan_id)
+    values = [parse_amount(a) for a in amounts]
+    header = "| 支付方式 | " + " | ".join(f"{format_yuan_grouped(v)} 元" for v in values) + " |"
+    rows = [header, "| --- |" + " ---: |" * len(values)]
+    for channel, rule in plan.channels.items():
+        fees = [format_yuan_grouped(fee_breakdown(rule, v).fee) for v in values]
+        rows.append(f"| {CHANNELS[channel]} | " + " | ".join(fees) + " |")
+    title = f"**{_cell(plan.name)}**：每笔手续费（元）"
+    return f"{title}\n\n" + "\n".join(rows) + f"\n\n*{_cell(plan_source(plan_id))}*\n"
+
+
+def all_fee_tables() -> str:
+    return "\n".join(fee_table(plan_id) for plan_id in load_plans())
+
+
+def cap_reached_at(band: Band) -> Decimal | None:
+    """Smallest whole-fen amount whose percentage part reaches the cap."""
+    if band.cap is None or band.rate == 0:
+        return None
+    exact = band.cap / band.rate
+    point = quantize_fen(exact)
+    return point if point * band.rate >= band.cap else point + Decimal("0.01")
+
+
+def debit_cap_point(plan_id: str) -> str:
+    plan = _plan(plan_id)
+    band = plan.channels["debit"].bands[-1]
+    point = cap_reached_at(band)
+    if point is None:
+        raise KeyError(f"plan {plan_id!r} has no debit cap")
+    return format_yuan_grouped(point)
+
+
+def reform_table() -> str:
+    reform = load_reform()
+    rows = ["| 项目 | 费率上限 | 每笔封顶 | 说明 |", "| --- | --- | --- | --- |"]
+    for item in reform.items:
+        rate = "—" if item.rate_percent is None else f"{item.rate_percent.normalize():f}%"
+        cap = "—" if item.cap is None else f"{format_yuan_grouped(item.cap)} 元"
+        rows.append(f"| {_cell(item.name)} | {rate} | {cap} | {_cell(item.note)} |")
+    source = (
+        f"*来源：{reform.issuer}{reform.title}（{reform.number}），"
+        f"{reform.announced.isoformat()} 发布，{reform.in_force.isoformat()} 起施行。*"
+    )
+    return "\n".join(rows) + "\n\n" + source + "\n"
+
+
+def plan_choices() -> list[tuple[str, str]]:
+    """(id, name) of every plan, the default plan first, for the form."""
+    plans = list(load_plans().values())
+    plans.sort(key=lambda p: p.id != api.DEFAULT_PLAN)
+    return [(p.id, p.name) for p in plans]
+
+
+def channel_choices() -> list[tuple[str, str]]:
+    return list(CHANNELS.items())

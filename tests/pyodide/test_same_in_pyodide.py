@@ -1,0 +1,115 @@
+"""The same api calls in real Pyodide (pinned npm package, under Node) and in
+CPython must give byte-identical JSON replies."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from calculator import api
+from calculator.channels import CHANNELS
+from tests.unit.test_money import ACCEPTED, REFUSED
+from tools import runtime_files
+
+pytestmark = pytest.mark.pyodide
+HERE = Path(__file__).parent
+ROOT = HERE.parent.parent
+
+
+def _requests() -> list[str]:
+    rng = random.Random(20261126)
+    plans = [p["id"] for p in api.plans()["plans"]]
+    cases: list[dict] = []
+    typed = [t for t, _ in ACCEPTED] + [t for t, _ in REFUSED if isinstance(t, str)]
+    for text in typed:
+        cases.append({"fn": "fee", "args": {"amount": text, "channel": "credit"}})
+    fixed = [
+        "10000",
+        "5000",
+        "4999.99",
+        "1",
+        "0.75",
+        "1.25",
+        "1.32",
+        "100000000",
+        "1000.00",
+        "1000.01",
+        "30580",
+    ]
+    for amount in fixed:
+        for channel in CHANNELS:
+            for plan in plans:
+                cases.append(
+                    {"fn": "fee", "args": {"amount": amount, "channel": channel, "plan": plan}}
+                )
+    for _ in range(1200):
+        fen = rng.choice([rng.randint(1, 10**4), rng.randint(1, 10**7), rng.randint(1, 10**10)])
+        fn = rng.choice(["fee", "fee", "gross"])
+        key = "amount" if fn == "fee" else "net"
+        cases.append(
+            {
+                "fn": fn,
+                "args": {
+                    key: f"{fen // 100}.{fen % 100:02d}",
+                    "channel": rng.choice(list(CHANNELS)),
+                    "plan": rng.choice(plans),
+                },
+            }
+        )
+    cases += [
+        {"fn": "plans", "args": {}},
+        {"fn": "nope", "args": {}},
+        {"fn": "fee"},
+        {"fn": "fee", "args": {"amount": {"x": 1}, "channel": "credit"}},
+    ]
+    return [json.dumps(c, ensure_ascii=False) for c in cases] + ["not json", "[]"]
+
+
+@pytest.fixture(scope="module")
+def pyodide_replies(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], dict]:
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("Node.js is needed for the Pyodide tests (apt-get install nodejs)")
+    work = tmp_path_factory.mktemp("pyodide")
+    package = work / "calculator.zip"
+    package.write_bytes(runtime_files.package_zip())
+    requests = _requests()
+    (work / "requests.json").write_text(json.dumps(requests), encoding="utf-8")
+    done = subprocess.run(
+        [node, str(HERE / "run_api.mjs"), str(package), str(work / "requests.json")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return requests, json.loads(done.stdout)
+
+
+def test_runs_on_python_3_14(pyodide_replies: tuple[list[str], dict]) -> None:
+    assert pyodide_replies[1]["python"].startswith("3.14")
+
+
+def test_every_reply_identical_to_cpython(pyodide_replies: tuple[list[str], dict]) -> None:
+    requests, result = pyodide_replies
+    replies = result["replies"]
+    assert len(replies) == len(requests) > 1000
+    mismatches = [
+        (req, got) for req, got in zip(requests, replies, strict=True) if got != api.call_json(req)
+    ]
+    assert not mismatches, mismatches[:5]
+    # The seed figure, through the browser's own entry point.
+    seed = json.loads(
+        replies[
+            requests.index(
+                json.dumps({"fn": "fee", "args": {"amount": "10000", "channel": "credit"}})
+            )
+        ]
+    )
+    assert seed["fee"] == "60.00"
