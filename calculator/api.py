@@ -16,7 +16,7 @@ from .channels import CHANNELS
 from .errors import DataError, InputError
 from .fees import FeeBreakdown, channel_rule, fee_breakdown, gross_up
 from .money import format_yuan, parse_amount
-from .plans import Plan, load_plans
+from .plans import Plan, load_plans, plan_from_dict
 
 DEFAULT_PLAN = "lakala-personal"
 Result = dict[str, Any]
@@ -37,11 +37,22 @@ def format_percent_figure(rate: Decimal) -> str:
     return f"{percent:f}%"
 
 
-def _plan(plan_id: object, plans_file: str | None) -> Plan:
+def _plan(plan_id: object, plans_file: str | None, custom: object = None) -> Plan:
+    """A published plan by id, or the reader's own rates when `custom` is given."""
+    if custom is not None:
+        try:
+            return plan_from_dict(custom)
+        except DataError as error:
+            raise InputError("bad_custom_plan", custom_plan_message(error), error.field) from None
     plans = load_plans(plans_file)
     if not isinstance(plan_id, str) or plan_id not in plans:
         raise InputError("unknown_plan", "没有这个费率方案，请从列表中选择。", "plan")
     return plans[plan_id]
+
+
+def custom_plan_message(error: DataError) -> str:
+    """A reader-facing Chinese sentence for a mistake in their own rates."""
+    return f"自定义费率有误（{error.field or '整体'}）：{error.problem}"
 
 
 def _channel(channel: object) -> str:
@@ -90,20 +101,28 @@ def _fee_result(plan: Plan, channel: str, b: FeeBreakdown) -> Result:
 
 
 def fee(
-    amount: object, channel: object, plan: object = DEFAULT_PLAN, plans_file: str | None = None
+    amount: object,
+    channel: object,
+    plan: object = DEFAULT_PLAN,
+    plans_file: str | None = None,
+    custom: object = None,
 ) -> Result:
     """Fee and net for one transaction."""
-    chosen = _plan(plan, plans_file)
+    chosen = _plan(plan, plans_file, custom)
     channel_id = _channel(channel)
     value = parse_amount(amount, "amount")
     return _fee_result(chosen, channel_id, fee_breakdown(channel_rule(chosen, channel_id), value))
 
 
 def gross(
-    net: object, channel: object, plan: object = DEFAULT_PLAN, plans_file: str | None = None
+    net: object,
+    channel: object,
+    plan: object = DEFAULT_PLAN,
+    plans_file: str | None = None,
+    custom: object = None,
 ) -> Result:
     """The smallest amount to charge so that at least `net` arrives."""
-    chosen = _plan(plan, plans_file)
+    chosen = _plan(plan, plans_file, custom)
     channel_id = _channel(channel)
     target = parse_amount(net, "net")
     result = _fee_result(chosen, channel_id, gross_up(channel_rule(chosen, channel_id), target))
@@ -162,7 +181,8 @@ def call_json(request: str) -> str:
     hostile page parameter can neither pick another function nor pass objects.
     """
     try:
-        message = json.loads(request)
+        # Numbers in JSON become Decimal, never float.
+        message = json.loads(request, parse_float=Decimal)
         name = message["fn"]
         args = message.get("args", {})
         if name not in FUNCTIONS or not isinstance(args, dict):

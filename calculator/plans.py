@@ -223,6 +223,27 @@ def parse_plans(text: str, file: str = "plans.toml") -> dict[str, Plan]:
     return plans
 
 
+CUSTOM_PLAN_ID = "custom"
+
+
+def plan_from_dict(raw: object, file: str = "自定义费率") -> Plan:
+    """Validate a plan given as data (the reader's own contract, a URL, a form).
+
+    Same rules and messages as the plans file, so a custom contract is usable
+    everywhere a published plan is. Source and date default to "your contract".
+    """
+    if not isinstance(raw, dict):
+        raise DataError(file, "", "", "must be a table of fields")
+    filled = {
+        "id": CUSTOM_PLAN_ID,
+        "name": "我的合同费率",
+        "source": "您输入的合同费率",
+        "as_of": _UNDATED,
+        **raw,
+    }
+    return _read_plan(_Checker(file), filled, 0)
+
+
 _CACHE: dict[str, dict[str, Plan]] = {}
 
 

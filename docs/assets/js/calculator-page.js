@@ -1,30 +1,13 @@
-// Page glue for the fee calculator: collects inputs, asks the worker, renders
-// the reply as text. It never computes and never builds HTML from input.
-// Loaded on every page (Material's instant navigation keeps it alive); only a
-// page with #fee-calculator starts the worker, so guide pages fetch no runtime.
+// The fee calculator form: collects inputs, asks the worker, renders the reply
+// as text. It never computes and never builds HTML from input.
 
-const state = { worker: null, ready: false, failed: false, latest: 0, listeners: new Set() };
-
-function startWorker(root) {
-  if (state.worker) return;
-  const assets = new URL("../", import.meta.url);
-  const runtimeURL = new URL(`${root.dataset.runtime}/`, assets).href;
-  const packageURL = new URL(`py/${root.dataset.package}`, assets).href;
-  state.worker = new Worker(new URL("./py-worker.js", import.meta.url), { type: "module" });
-  state.worker.onmessage = (event) => {
-    const message = event.data;
-    if (message.type === "ready") state.ready = true;
-    if (message.type === "failed") state.failed = true;
-    for (const listener of state.listeners) listener(message);
-  };
-  state.worker.postMessage({ type: "init", runtimeURL, packageURL });
-}
+import { latestOnly, onStatus, startRuntime } from "./py-client.js";
 
 function setText(element, text) {
   if (element) element.textContent = text;
 }
 
-function wireCalculator(root) {
+export function mount(root) {
   root.hidden = false;
   const form = root.querySelector("form");
   const status = root.querySelector("#calc-status");
@@ -33,6 +16,8 @@ function wireCalculator(root) {
   const outputs = Object.fromEntries(
     [...root.querySelectorAll("[data-out]")].map((el) => [el.dataset.out, el]),
   );
+  const askLatest = latestOnly();
+  let ready = false;
 
   function render(reply) {
     if (reply.error) {
@@ -56,53 +41,36 @@ function wireCalculator(root) {
     setText(detail, `${parts.join("，")}。`);
   }
 
-  function ask() {
-    if (!state.ready) return;
-    const id = ++state.latest;
-    const args = {
+  async function recompute() {
+    if (!ready) return;
+    const reply = await askLatest("fee", {
       amount: form.elements.amount.value,
       channel: form.elements.channel.value,
       plan: form.elements.plan.value,
-    };
-    state.pending = id;
-    state.worker.postMessage({ id, fn: "fee", args });
+    });
+    if (reply && document.body.contains(root)) render(reply);
   }
 
-  const listener = (message) => {
+  let unsubscribe = null;
+  unsubscribe = onStatus((s) => {
     if (!document.body.contains(root)) {
-      state.listeners.delete(listener);
+      if (unsubscribe) unsubscribe();
       return;
     }
-    if (message.type === "ready") {
+    if (s.state === "ready") {
+      ready = true;
       setText(status, "计算引擎已就绪，修改金额即可重新计算。");
-      ask();
-    } else if (message.type === "failed") {
-      root.dataset.failure = message.message || "";
+      recompute();
+    } else if (s.state === "failed") {
+      root.dataset.failure = s.message || "";
       setText(status, "计算引擎加载失败。下方的费率表仍然可用，也可以刷新页面重试。");
-    } else if (message.id === state.latest) {
-      render(message.reply);
     }
-  };
-  state.listeners.add(listener);
-  form.addEventListener("input", ask);
-  form.addEventListener("change", ask);
+  });
+  form.addEventListener("input", recompute);
+  form.addEventListener("change", recompute);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    ask();
+    recompute();
   });
-
-  startWorker(root);
-  if (state.ready) listener({ type: "ready" });
-  if (state.failed) listener({ type: "failed" });
-}
-
-function onPage() {
-  const root = document.getElementById("fee-calculator");
-  if (root) wireCalculator(root);
-}
-
-if (window.document$) {
-  window.document$.subscribe(onPage);
-} else {
-  onPage();
+  startRuntime(root);
 }
