@@ -112,6 +112,8 @@ _KIND_MESSAGES = {
 def custom_plan_message(error: DataError) -> str:
     """A reader-facing Chinese sentence for a mistake in their own rates."""
     label = field_label_zh(error.field)
+    if not error.field:
+        return "自定义费率的格式不对，请重新填写。"
     if error.kind == "empty" and error.field.endswith("channels"):
         return "自定义费率：请至少填写一种支付方式的费率，例如信用卡 0.6。"
     if error.kind == "range":
