@@ -317,28 +317,41 @@ export function mount(root) {
     return notes;
   }
 
+  // Built here rather than in the include, so the page's first <table> stays the
+  // static fee table that readers without JavaScript see.
+  function monthTable(lines) {
+    const table = el("table", null, "pos-calc__table");
+    table.append(el("caption", "每月手续费（按平均每笔估算）"));
+    const head = table.createTHead().insertRow();
+    for (const text of ["支付方式", "月交易额", "笔数", "手续费"]) {
+      const th = el("th", text);
+      th.scope = "col";
+      head.append(th);
+    }
+    const body = table.createTBody();
+    for (const line of lines) {
+      const tr = body.insertRow();
+      const th = el("th", line.channel_name);
+      th.scope = "row";
+      tr.append(th, el("td", grouped(line.total)), el("td", String(line.count)));
+      tr.append(el("td", `${grouped(line.fee)}（${line.effective_rate}）`));
+    }
+    return table;
+  }
+
   function renderMonth(reply) {
-    const body = root.querySelector("#calc-month-table tbody");
+    const wrap = root.querySelector("#calc-month-table");
     const summary = root.querySelector("#calc-month-summary");
     const notes = root.querySelector("#calc-month-notes");
     if (reply.error) {
       showError(reply);
-      body.replaceChildren();
+      wrap.replaceChildren();
       summary.replaceChildren();
       notes.replaceChildren();
       return;
     }
     clearError();
-    body.replaceChildren(
-      ...reply.lines.map((line) => {
-        const tr = el("tr");
-        const th = el("th", line.channel_name);
-        th.scope = "row";
-        tr.append(th, el("td", grouped(line.total)), el("td", String(line.count)));
-        tr.append(el("td", `${grouped(line.fee)}（${line.effective_rate}）`));
-        return tr;
-      }),
-    );
+    wrap.replaceChildren(monthTable(reply.lines));
     summary.replaceChildren(...summaryRows(reply));
     notes.replaceChildren(...planNotes(reply).map((text) => el("li", text)));
   }
