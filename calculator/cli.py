@@ -39,7 +39,49 @@ def _build_parser() -> argparse.ArgumentParser:
     transaction("fee", "amount", "一笔交易的手续费和到账金额")
     transaction("gross", "net", "想到账 NET 元，最少要收多少")
     sub.add_parser("plans", help="列出全部费率方案").add_argument("--plans", metavar="FILE")
+
+    def monthly(name: str, help_text: str, plan_help: str) -> None:
+        cmd = sub.add_parser(name, help=help_text)
+        cmd.add_argument(
+            "--plan", action="append", default=[], required=name == "compare", help=plan_help
+        )
+        cmd.add_argument(
+            "--mix",
+            action="append",
+            default=[],
+            required=True,
+            metavar="CHANNEL=TOTALxCOUNT",
+            help="每种支付方式一个：月交易额x笔数，例如 credit=30000x40",
+        )
+        cmd.add_argument("--plans", metavar="FILE", help="另一个费率数据文件（TOML）")
+
+    monthly("estimate", "按每月交易组合估算月度和全年费用", "费率方案 id（一个）")
+    monthly("compare", "同一交易组合下比较几个方案", "费率方案 id（每个方案写一次 --plan）")
     return parser
+
+
+def _mix(items: list[str]) -> list[dict[str, str]] | str:
+    """credit=30000x40 -> {channel, total, count}; a Chinese message when malformed."""
+    rows = []
+    for item in items:
+        channel, eq, rest = item.partition("=")
+        total, x, count = rest.replace("×", "x").partition("x")
+        if not eq or not x:
+            return f"--mix 的格式应为 支付方式=月交易额x笔数，例如 credit=30000x40，收到：{item}"
+        rows.append({"channel": channel.strip(), "total": total, "count": count})
+    return rows
+
+
+def _monthly(args: argparse.Namespace) -> dict[str, Any] | str:
+    mix = _mix(args.mix)
+    if isinstance(mix, str):
+        return mix
+    if args.command == "estimate":
+        if len(args.plan) > 1:
+            return "estimate 只接受一个 --plan；要比较几个方案请用 compare。"
+        plan = args.plan[0] if args.plan else api.DEFAULT_PLAN
+        return api.safe_call("estimate", mix=mix, plan=plan, plans_file=args.plans)
+    return api.safe_call("compare", mix=mix, plans=args.plan, plans_file=args.plans)
 
 
 def run(argv: Sequence[str] | None = None) -> tuple[int, dict[str, Any] | None, str]:
@@ -47,6 +89,11 @@ def run(argv: Sequence[str] | None = None) -> tuple[int, dict[str, Any] | None, 
     try:
         if args.command == "plans":
             result = api.plans(args.plans)
+        elif args.command in ("estimate", "compare"):
+            outcome = _monthly(args)
+            if isinstance(outcome, str):
+                return EXIT_BAD_INPUT, None, outcome
+            result = outcome
         else:
             value = args.amount if args.command == "fee" else args.net
             result = api.safe_call(

@@ -23,10 +23,15 @@ class InputError(ValueError):
 class DataError(ValueError):
     """A data file a maintainer edits is broken; names file, item and field."""
 
-    def __init__(self, file: str, where: str, field: str, problem: str) -> None:
+    def __init__(
+        self, file: str, where: str, field: str, problem: str, kind: str = "invalid"
+    ) -> None:
         location = " ".join(part for part in (where, field) if part)
         super().__init__(f"{file}: {location}: {problem}" if location else f"{file}: {problem}")
         self.file = file
         self.where = where
         self.field = field
         self.problem = problem
+        # A short machine word (number, range, required, unknown, order, ...) so
+        # front doors can word the same mistake for readers in Chinese.
+        self.kind = kind

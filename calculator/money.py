@@ -108,3 +108,40 @@ def parse_amount(raw: object, field: str = "amount") -> Decimal:
     if value != value.quantize(FEN):
         raise InputError("too_precise", "金额最多保留两位小数（到分）。", field)
     return value.quantize(FEN)
+
+
+# A contract figure: 0.6, "0.6%", "25元", "¥3", full-width forms.
+_FIGURE = re.compile(r"\d+(?:\.\d+)?|\.\d+")
+MAX_FIGURE_DIGITS = 20
+
+
+def parse_figure(raw: object, field: str, *, percent: bool) -> Decimal:
+    """A rate or a yuan figure typed by a reader, read by the amount rules.
+
+    Ranges are not checked here: the plan checks do that, with the same
+    limits as the plans file. Only the form of the number is judged.
+    """
+    if isinstance(raw, bool) or not isinstance(raw, (str, int, Decimal)):
+        raise InputError("not_number", "请填数字，例如 0.6。", field)
+    text = _normalise(str(raw))
+    if len(text) > MAX_FIGURE_DIGITS:
+        raise InputError("too_long", "数字太长了，请检查是否多输入了数字。", field)
+    if text.startswith(("-", "−")):
+        raise InputError("negative", "不能填负数。", field)
+    if percent:
+        text = text.removesuffix("%")
+    else:
+        for mark in _CURRENCY:
+            if text.upper().startswith(mark):
+                text = text[len(mark) :]
+                break
+        for suffix in (*_SUFFIX_YUAN, "元/年", "元/月", "元每年", "元每月"):
+            if text.endswith(suffix):
+                text = text[: -len(suffix)]
+                break
+        if _GROUPED.fullmatch(text):
+            text = text.replace(",", "")
+    if not _FIGURE.fullmatch(text):
+        example = "0.6 或 0.6%" if percent else "25 或 25元"
+        raise InputError("not_number", f"格式不对，请只填数字，例如 {example}。", field)
+    return Decimal(text)

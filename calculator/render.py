@@ -13,7 +13,7 @@ from . import api
 from .channels import CHANNELS
 from .fees import channel_rule, fee_breakdown
 from .money import format_yuan_grouped, parse_amount, quantize_fen
-from .plans import Band, Plan, load_plans
+from .plans import Band, ChannelRule, Plan, load_plans
 from .regulation import load_reform
 
 COMMON_AMOUNTS = ("100", "1000", "5000", "10000", "50000")
@@ -95,17 +95,64 @@ def fee_examples(plan_id: str, amount: str = "10000") -> str:
     return "\n".join(rows) + f"\n\n*{_cell(plan_source(plan_id))}*\n"
 
 
+def plan_terms(plan: Plan) -> list[str]:
+    """Periodic fees, deposit and promotion in words; empty when the plan has none."""
+    terms = []
+    periodic = plan.periodic
+    if periodic.annual_fee:
+        terms.append(
+            f"{periodic.annual_fee_name}每年 {format_yuan_grouped(periodic.annual_fee)} 元"
+        )
+    if periodic.monthly_rent:
+        terms.append(f"月租每月 {format_yuan_grouped(periodic.monthly_rent)} 元")
+    if plan.deposit:
+        terms.append(
+            f"押金 {format_yuan_grouped(plan.deposit.amount)} 元（{plan.deposit.refund_condition}）"
+        )
+    promotion = plan.promotion
+    if promotion:
+        pieces = [f"{CHANNELS[c]}{describe_rule_of(r)}" for c, r in promotion.channels.items()]
+        if promotion.rent_waived:
+            pieces.append("免月租")
+        terms.append(f"{promotion.label}：前 {promotion.months} 个月" + "，".join(pieces))
+    return terms
+
+
+def describe_rule_of(rule: ChannelRule) -> str:
+    if len(rule.bands) == 1:
+        return describe_band(rule.bands[0])
+    return describe_rule(Plan("x", "", "", None, {rule.channel: rule}), rule.channel)
+
+
 def fee_table(plan_id: str, amounts: tuple[str, ...] = COMMON_AMOUNTS) -> str:
-    """Fees for common amounts per channel: the calculator without JavaScript."""
+    """Fees for common amounts per channel: the calculator without JavaScript.
+
+    Below the figures: the rule of every channel (bands, caps, add-ons), the
+    periodic fees and the source, so the table can be checked by hand.
+    """
     plan = _plan(plan_id)
     values = [parse_amount(a) for a in amounts]
     header = "| 支付方式 | " + " | ".join(f"{format_yuan_grouped(v)} 元" for v in values) + " |"
     rows = [header, "| --- |" + " ---: |" * len(values)]
     for channel, rule in plan.channels.items():
-        fees = [format_yuan_grouped(fee_breakdown(rule, v).fee) for v in values]
+        fees = []
+        for value in values:
+            b = fee_breakdown(rule, value)
+            fees.append(format_yuan_grouped(b.fee) + ("（封顶）" if b.cap_applied else ""))
         rows.append(f"| {CHANNELS[channel]} | " + " | ".join(fees) + " |")
-    title = f"**{_cell(plan.name)}**：每笔手续费（元）"
-    return f"{title}\n\n" + "\n".join(rows) + f"\n\n*{_cell(plan_source(plan_id))}*\n"
+    label = "（示例方案，非真实报价）" if plan.example else ""
+    title = f"**{_cell(plan.name)}**{label}：每笔手续费（元）"
+    notes = [f"- {CHANNELS[c]}：{describe_rule(plan, c)}" for c in plan.channels]
+    notes += [f"- {term}" for term in plan_terms(plan)]
+    if plan.note:
+        notes.append(f"- {plan.note}")
+    return (
+        f"{title}\n\n"
+        + "\n".join(rows)
+        + "\n\n费率规则：\n\n"
+        + "\n".join(_cell(n) for n in notes)
+        + f"\n\n*{_cell(plan_source(plan_id))}*\n"
+    )
 
 
 def all_fee_tables() -> str:
@@ -148,7 +195,11 @@ def plan_choices() -> list[tuple[str, str]]:
     """(id, name) of every plan, the default plan first, for the form."""
     plans = list(load_plans().values())
     plans.sort(key=lambda p: p.id != api.DEFAULT_PLAN)
-    return [(p.id, p.name) for p in plans]
+    # Examples are labelled visibly, unless the name already says so.
+    return [
+        (p.id, p.name + ("（示例）" if p.example and not p.name.startswith("示例") else ""))
+        for p in plans
+    ]
 
 
 def channel_choices() -> list[tuple[str, str]]:

@@ -7,10 +7,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tools.find_chromium import HOW_TO_GET, find_chromium
 from tools.static_server import serve
+
+# page.set_default_timeout does not reach expect(); starting Pyodide on a busy
+# two-core machine can take longer than expect's own 5 s default.
+expect.set_options(timeout=60_000)
 
 CHROMIUM_ARGS = [
     "--no-sandbox",

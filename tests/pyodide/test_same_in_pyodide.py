@@ -61,6 +61,7 @@ def _requests() -> list[str]:
                 },
             }
         )
+    cases += _monthly_cases(rng, plans)
     cases += [
         {"fn": "plans", "args": {}},
         {"fn": "nope", "args": {}},
@@ -68,6 +69,75 @@ def _requests() -> list[str]:
         {"fn": "fee", "args": {"amount": {"x": 1}, "channel": "credit"}},
     ]
     return [json.dumps(c, ensure_ascii=False) for c in cases] + ["not json", "[]"]
+
+
+def _money(rng: random.Random) -> str:
+    fen = rng.choice([rng.randint(1, 10**5), rng.randint(1, 10**8)])
+    return f"{fen // 100}.{fen % 100:02d}"
+
+
+def _custom(rng: random.Random) -> dict:
+    channels = {}
+    for channel in rng.sample(list(CHANNELS), rng.randint(1, len(CHANNELS))):
+        row = {"rate_percent": rng.choice(["0.6", "0.38%", "０.５５", "0.375", "1", "abc", ""])}
+        if rng.random() < 0.4:
+            row["cap"] = rng.choice(["25", "20元", "¥18", "-1", ""])
+        if rng.random() < 0.3:
+            row["fixed"] = rng.choice(["3", "0.5", "1e3"])
+        channels[channel] = row
+    return {"channels": channels, "periodic": {"annual_fee": rng.choice(["", "99", "68元"])}}
+
+
+def _monthly_cases(rng: random.Random, plans: list[str]) -> list[dict]:
+    """Estimate, compare, charts, custom contracts and shared links, random but seeded."""
+    cases: list[dict] = []
+    for _ in range(500):
+        mix = [
+            {"channel": c, "total": _money(rng), "count": str(rng.randint(1, 300))}
+            for c in rng.sample(["credit", "debit", "wechat", "alipay", "unionpay_qr"], 2)
+        ]
+        kind = rng.choice(["estimate", "compare", "custom_fee", "custom_gross", "custom_est"])
+        if kind == "estimate":
+            cases.append({"fn": "estimate", "args": {"mix": mix, "plan": rng.choice(plans)}})
+        elif kind == "compare":
+            chosen = rng.sample(plans, rng.randint(2, len(plans)))
+            cases.append({"fn": "compare", "args": {"mix": mix, "plans": chosen}})
+        elif kind == "custom_est":
+            cases.append(
+                {"fn": "estimate", "args": {"mix": mix, "plan": "custom", "custom": _custom(rng)}}
+            )
+        else:
+            fn = "fee" if kind == "custom_fee" else "gross"
+            key = "amount" if fn == "fee" else "net"
+            cases.append(
+                {
+                    "fn": fn,
+                    "args": {
+                        key: _money(rng),
+                        "channel": rng.choice(list(CHANNELS)),
+                        "plan": "custom",
+                        "custom": _custom(rng),
+                    },
+                }
+            )
+    for _ in range(30):
+        chosen = rng.sample(plans, rng.randint(1, len(plans)))
+        channel = rng.choice(list(CHANNELS))
+        cases.append(
+            {"fn": "chart", "args": {"kind": "fee_curve", "plans": chosen, "channel": channel}}
+        )
+        mix = [{"channel": "credit", "total": _money(rng), "count": str(rng.randint(1, 99))}]
+        cases.append({"fn": "chart", "args": {"kind": "compare", "plans": plans, "mix": mix}})
+    for _ in range(30):
+        query = {
+            "v": rng.choice(["single", "month", "compare", "<b>"]),
+            "amount": rng.choice(["1万", "abc", "12.345", "10000"]),
+            "m_credit": rng.choice(["30000x40", "x", "1x0"]),
+            "cmp": ",".join(rng.sample(plans + ["custom", "nope"], 2)),
+            "c_credit": rng.choice(["0.6", "0.6%", "bad"]),
+        }
+        cases.append({"fn": "state", "args": {"query": query}})
+    return cases
 
 
 @pytest.fixture(scope="module")
@@ -100,6 +170,8 @@ def test_every_reply_identical_to_cpython(pyodide_replies: tuple[list[str], dict
     requests, result = pyodide_replies
     replies = result["replies"]
     assert len(replies) == len(requests) > 1000
+    monthly = [r for r in requests if '"fn": "estimate"' in r or '"fn": "compare"' in r]
+    assert len(monthly) > 200
     mismatches = [
         (req, got) for req, got in zip(requests, replies, strict=True) if got != api.call_json(req)
     ]

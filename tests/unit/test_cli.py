@@ -60,3 +60,43 @@ def test_broken_plans_file_names_file_and_field(tmp_path) -> None:
 def test_usage_error_exits_2() -> None:
     done = run("fee", "100")
     assert done.returncode == 2 and "参数不对" in done.stderr
+
+
+def test_estimate_and_compare_json() -> None:
+    done = run("estimate", "--plan", "lakala-personal", "--mix", "credit=30000x40",
+               "--mix", "debit=200000x20")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["monthly_fees"] == "680.00" and result["first_year_total"] == "8160.00"
+    done = run("compare", "--plan", "lakala-personal", "--plan", "example-d0-addon",
+               "--mix", "credit=30000x40", "--mix", "debit=200000x20")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["cheapest"] == ["lakala-personal"]
+    assert result["yearly_difference"] == "1539.00"  # 12 x 40 x 3 add-on + 99 流量费
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["estimate", "--mix", "credit=30000"], "credit=30000x40"),
+        (["estimate", "--mix", "credit30000x40"], "--mix"),
+        (["estimate", "--mix", "credit=abcx4"], "信用卡"),
+        (["estimate", "--mix", "credit=100x0"], "笔数"),
+        (["estimate", "--mix", "visa=100x1"], "支付方式"),
+        (["estimate", "--plan", "a", "--plan", "b", "--mix", "credit=1x1"], "compare"),
+        (["compare", "--plan", "lakala-personal", "--mix", "credit=1x1"], "两个方案"),
+        (["compare", "--plan", "nope", "--plan", "x", "--mix", "credit=1x1"], "方案"),
+        (["compare", "--mix", "credit=1x1"], "参数不对"),
+    ],
+)
+def test_monthly_bad_input_exits_2(
+    args: list[str], words: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    try:
+        code = main(args)
+    except SystemExit as stop:  # argparse usage errors exit from inside parse_args
+        code = stop.code
+    assert code == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and words in captured.err

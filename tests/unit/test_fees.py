@@ -153,3 +153,59 @@ def test_gross_up_minimal_by_brute_force_on_small_amounts() -> None:
         target = target_fen * FEN
         expected = next(i + 1 for i, net in enumerate(nets) if net >= target) * FEN
         assert gross_up(rule, target).amount == expected
+
+
+# ---- add-ons, minimums, monotone plans, shared links (issue 4) -------------------
+
+
+@given(rules(), amounts)
+def test_add_on_is_added_after_cap_and_minimum(rule: ChannelRule, amount: Decimal) -> None:
+    b = fee_breakdown(rule, amount)
+    assert b.unrounded == b.percent_part + b.band.fixed
+    assert b.fee == min(amount, b.unrounded.quantize(FEN, rounding="ROUND_HALF_UP"))
+    assert b.limited_to_amount == (b.unrounded.quantize(FEN, rounding="ROUND_HALF_UP") > amount)
+
+
+@given(bands(), amounts)
+def test_minimum_is_charged_when_percentage_is_lower(band: Band, amount: Decimal) -> None:
+    b = fee_breakdown(ChannelRule("credit", (band,)), amount)
+    if band.minimum is not None and amount * band.rate < band.minimum and not b.cap_applied:
+        assert b.min_applied and b.percent_part == band.minimum
+
+
+@given(amounts, amounts)
+def test_bundled_plans_monotone_where_bands_do_not_fall(a: Decimal, b: Decimal) -> None:
+    """Every bundled rule whose later bands cost at least as much is monotone."""
+    low, high = sorted((a, b))
+    for plan in load_plans().values():
+        for rule in plan.channels.values():
+            rates = [band.rate for band in rule.bands]
+            if rates == sorted(rates):
+                assert fee_for(rule, low) <= fee_for(rule, high), (plan.id, rule.channel)
+
+
+def test_shared_link_state_is_validated() -> None:
+    state = api.state(
+        {
+            "v": "compare",
+            "amount": "<img src=x>",
+            "channel": "visa",
+            "plan": "custom",
+            "cmp": "lakala-personal,custom",
+            "m_credit": "30000x40",
+            "m_debit": "200000",
+            "c_credit": "0.6%",
+            "c_debit_cap": "25",
+        }
+    )
+    clean, problems = state["state"], state["problems"]
+    assert clean["v"] == "compare" and clean["cmp"] == ["lakala-personal", "custom"]
+    assert clean["m_credit"] == {"total": "30000.00", "count": "40"}
+    assert "amount" not in clean and "channel" not in clean and "m_debit" not in clean
+    fields = {p["field"] for p in problems}
+    # Debit has a cap but no rate: the whole custom contract is refused, in Chinese.
+    assert {"amount", "channel", "m_debit", "custom"} <= fields
+    assert all("链接" in p["message_zh"] or "自定义" in p["message_zh"] for p in problems)
+    good = api.state({"c_credit": "0.6", "c_annual": "99", "v": "single", "amount": "1万"})
+    assert good["problems"] == [] and good["state"]["amount"] == "10000.00"
+    assert good["state"]["custom"]["periodic"] == {"annual_fee": "99"}

@@ -1,5 +1,7 @@
 """A broken plans file fails loudly, naming the file, the plan and the field."""
 
+from decimal import Decimal
+
 import pytest
 
 from calculator.errors import DataError
@@ -81,3 +83,130 @@ def test_duplicate_id_and_bad_toml_and_missing_file(tmp_path) -> None:
         load_plans(tmp_path / "missing.toml")
     with pytest.raises(DataError, match="plan 'p1' channels"):
         parse_plans(GOOD.replace("[plan.channels.credit]\nrate_percent = 0.6", "channels = {}"))
+
+
+# ---- periodic fees, deposit, promotion (issue 4) ------------------------------
+
+EXTRA = (
+    GOOD
+    + """
+[plan.periodic]
+annual_fee = 99
+annual_fee_name = "流量费"
+monthly_rent = 10
+[plan.deposit]
+amount = 99
+refund_condition = "激活后退还"
+[plan.promotion]
+label = "首月优惠"
+months = 1
+rent_waived = true
+[plan.promotion.channels.credit]
+rate_percent = 0.38
+"""
+)
+
+
+def test_full_plan_reads_every_section() -> None:
+    plan = parse_plans(EXTRA)["p1"]
+    assert plan.periodic.annual_fee == 99 and plan.periodic.annual_fee_name == "流量费"
+    assert plan.periodic.monthly_rent == 10
+    assert plan.deposit.amount == 99 and plan.deposit.refund_condition == "激活后退还"
+    assert plan.promotion.months == 1 and plan.promotion.rent_waived
+    assert str(plan.promotion.channels["credit"].bands[0].rate) == "0.0038"
+
+
+def test_bundled_examples_are_labelled_with_source_and_date() -> None:
+    examples = [p for p in load_plans().values() if p.example]
+    assert len(examples) >= 2
+    for plan in examples:
+        assert plan.name.startswith("示例") and "示例" in plan.source and plan.as_of is not None
+    kinds = {
+        "addon": any(b.fixed for p in examples for b in p.channels["credit"].bands),
+        "bands": any(len(p.channels["unionpay_qr"].bands) > 1 for p in examples),
+    }
+    assert kinds == {"addon": True, "bands": True}
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        (("annual_fee = 99", "annual_fee = -1"), "periodic.annual_fee", "between"),
+        (("annual_fee = 99", 'annual_fee = "99元"'), "periodic.annual_fee", "number"),
+        (("monthly_rent = 10", "monthly_rnet = 10"), "periodic.monthly_rnet", "unknown"),
+        (("amount = 99", "amount = 0"), "deposit.amount", "between"),
+        (('refund_condition = "激活后退还"', ""), "deposit.refund_condition", "required"),
+        (("months = 1", "months = 13"), "promotion.months", "between"),
+        (("months = 1", "months = 1.5"), "promotion.months", "whole number"),
+        (("rent_waived = true", 'rent_waived = "yes"'), "promotion.rent_waived", "true or false"),
+        (
+            ("[plan.promotion.channels.credit]", "[plan.promotion.channels.debit]"),
+            "promotion.channels.debit",
+            "no rate for this channel",
+        ),
+        (
+            ("rate_percent = 0.38", "rate_percent = 38"),
+            "promotion.channels.credit.rate_percent",
+            "between",
+        ),
+        (("[plan.deposit]", "[plan.deposits]"), "deposits", "unknown field"),
+    ],
+)
+def test_broken_extra_field_is_named(change: tuple[str, str], field: str, words: str) -> None:
+    text = EXTRA.replace(*change)
+    assert text != EXTRA
+    with pytest.raises(DataError) as caught:
+        parse_plans(text, "plans.toml")
+    message = str(caught.value)
+    assert message.startswith("plans.toml: plan 'p1' ")
+    assert field in message and words in message
+
+
+# ---- the reader's own contract ---------------------------------------------------
+
+
+def test_custom_plan_accepts_typed_numbers() -> None:
+    from calculator.plans import plan_from_dict
+
+    plan = plan_from_dict(
+        {
+            "channels": {
+                "credit": {"rate_percent": "０.６％", "fixed": "3元", "cap": ""},
+                "debit": {"rate_percent": " 0.5 % ", "cap": "¥25"},
+                "wechat": {"rate_percent": "", "cap": ""},
+            },
+            "periodic": {"annual_fee": "99元/年", "monthly_rent": ""},
+        }
+    )
+    assert set(plan.channels) == {"credit", "debit"}
+    credit = plan.channels["credit"].bands[0]
+    assert (credit.rate, credit.fixed, credit.cap) == (Decimal("0.006"), 3, None)
+    assert plan.channels["debit"].bands[0].cap == 25
+    assert plan.periodic.annual_fee == 99 and plan.id == "custom"
+
+
+@pytest.mark.parametrize(
+    ("custom", "words"),
+    [
+        ({"channels": {"credit": {"rate_percent": "abc"}}}, "信用卡费率格式不对"),
+        ({"channels": {"credit": {"rate_percent": "60"}}}, "信用卡费率应在 0 到 10 之间"),
+        ({"channels": {"debit": {"rate_percent": "-1"}}}, "借记卡费率不能填负数"),
+        ({"channels": {"debit": {"cap": "25"}}}, "请填写借记卡费率"),
+        ({"channels": {"debit": {"rate_percent": "0.5", "cap": "1", "min": "2"}}}, "不能高于封顶"),
+        ({"channels": {"wechat": {"rate_percent": "0.38", "fixed": "1e5"}}}, "微信每笔加收"),
+        ({"channels": {}}, "请至少填写一种支付方式的费率"),
+        (
+            {"channels": {"credit": {"rate_percent": "1"}}, "periodic": {"monthly_rent": "x"}},
+            "月租",
+        ),
+        ({"channels": {"credit": {"rate_percent": "1"}}, "id": "lakala-personal"}, "不认识"),
+        ("0.6", "自定义费率的格式不对"),
+    ],
+)
+def test_custom_plan_mistakes_read_as_chinese(custom: object, words: str) -> None:
+    from calculator import api
+
+    reply = api.safe_call("fee", amount="100", channel="credit", plan="custom", custom=custom)
+    message = reply["error"]["message_zh"]
+    assert words in message, message
+    assert not any(w in message for w in ("must", "between", "required", "channels."))

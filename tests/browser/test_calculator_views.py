@@ -1,0 +1,110 @@
+"""The calculator's views in Chromium: breakdown, gross-up, month, custom rates,
+comparison with its SVG charts, and a shared link that restores the state."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import PageWatch
+
+
+def ready(watched: PageWatch, url: str) -> None:
+    watched.page.goto(url)
+    expect(watched.page.locator("#calc-status")).to_contain_text("就绪", timeout=60_000)
+
+
+def test_single_breakdown_and_gross_up(watched: PageWatch, base_url: str) -> None:
+    page = watched.page
+    ready(watched, base_url + "calculator/")
+    expect(page.locator("[data-out=fee]")).to_have_text("60.00 元")
+    expect(page.locator("#calc-detail")).to_contain_text("10,000.00 × 0.6% = 60.00000 元")
+    expect(page.locator("#calc-detail")).to_contain_text("四舍五入到分：60.00 元")
+    page.select_option("#calc-plan", "example-d0-addon")
+    expect(page.locator("#calc-detail")).to_contain_text("另加每笔 3.00 元")
+    expect(page.locator("[data-out=fee]")).to_have_text("63.00 元")
+
+    page.check("input[name=view][value=gross]")
+    expect(page.locator("#calc-amount")).to_be_hidden()
+    page.select_option("#calc-plan", "lakala-personal")
+    page.select_option("#calc-channel", "debit")
+    page.fill("#calc-net", "9975")
+    expect(page.locator("[data-gross=amount]")).to_have_text("10,000.00 元")
+    expect(page.locator("[data-gross=fee]")).to_have_text("25.00 元")
+    page.fill("#calc-net", "一万")
+    expect(page.locator("#calc-error")).to_contain_text("金额格式不对")
+    assert not watched.errors, watched.errors
+
+
+def test_month_with_custom_rates(watched: PageWatch, base_url: str) -> None:
+    page = watched.page
+    ready(watched, base_url + "calculator/")
+    page.check("input[name=view][value=month]")
+    summary = page.locator("#calc-month-summary")
+    expect(summary).to_contain_text("680.00 元")  # 180 credit + 500 debit (capped)
+    expect(page.locator("#calc-month-table tbody tr")).to_have_count(2)
+    expect(page.locator("#calc-custom")).to_be_hidden()
+
+    page.select_option("#calc-plan", "custom")
+    expect(page.locator("#calc-custom")).to_be_visible()
+    expect(page.locator("#calc-error")).to_contain_text("请至少填写一种支付方式的费率")
+    page.fill("input[name=c_credit]", "０.５％")
+    page.fill("input[name=c_debit]", "0.5")
+    page.fill("input[name=c_debit_cap]", "20元")
+    page.fill("input[name=c_annual]", "99")
+    # credit 30,000 x 0.5% = 150; debit 20 x 20 = 400; year 12 x 550 + 99
+    expect(summary).to_contain_text("550.00 元")
+    expect(summary).to_contain_text("6,699.00 元")
+    page.fill("input[name=c_credit]", "abc")
+    expect(page.locator("#calc-error")).to_contain_text("信用卡费率格式不对")
+    assert not watched.errors, watched.errors
+
+
+def test_compare_chart_and_shared_link(watched: PageWatch, base_url: str) -> None:
+    page = watched.page
+    ready(watched, base_url + "calculator/")
+    page.check("input[name=view][value=compare]")
+    cards = page.locator("#calc-cards > li")
+    expect(cards).to_have_count(3)
+    best = page.locator("#calc-cards > li.is-best")
+    expect(best).to_have_count(1)
+    expect(best).to_contain_text("最便宜")
+    expect(page.locator("#calc-verdict")).to_contain_text("一年相差")
+    bars = page.locator("#calc-chart-compare svg[role=img]")
+    expect(bars).to_have_count(1)
+    expect(bars.locator("title")).to_have_text("各方案第一年总费用对比")
+    expect(page.locator("#calc-chart-curve svg text", has_text="封顶 25 元")).to_have_count(1)
+    expect(page.locator("#calc-chart-compare table tbody tr")).to_have_count(3)
+
+    page.fill("input[name=m_credit_total]", "50000")
+    page.uncheck("input[name=cmp][value=example-qr-bands]")
+    expect(cards).to_have_count(2)
+    link = page.locator("#calc-share").input_value()
+    assert "v=compare" in link and "m_credit=50000x40" in link
+
+    other = watched.page.context.new_page()
+    other.goto(link)
+    expect(other.locator("#calc-status")).to_contain_text("就绪", timeout=60_000)
+    expect(other.locator("input[name=view][value=compare]")).to_be_checked()
+    expect(other.locator("input[name=m_credit_total]")).to_have_value("50000.00")
+    expect(other.locator("input[name=cmp][value=example-qr-bands]")).not_to_be_checked()
+    expect(other.locator("#calc-cards > li")).to_have_count(2)
+    other.close()
+    assert not watched.errors and not watched.off_origin, (watched.errors, watched.off_origin)
+
+
+def test_hostile_link_is_validated_not_inserted(watched: PageWatch, base_url: str) -> None:
+    page = watched.page
+    bad = quote("<img src=x onerror=alert(1)>")
+    ready(
+        watched, base_url + f"calculator/?v=single&amount={bad}&channel=visa&plan=debit&c_credit=1"
+    )
+    notice = page.locator("#calc-notice")
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("链接中的金额有误")
+    expect(notice).to_contain_text("链接中的支付方式有误")
+    expect(page.locator("#calc-amount")).to_have_value("10000")
+    expect(page.locator("[data-out=fee]")).to_have_text("60.00 元")
+    assert page.locator("#fee-calculator img").count() == 0
+    assert not watched.errors, watched.errors
