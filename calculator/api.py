@@ -12,6 +12,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from . import checklist
 from .channels import CHANNELS
 from .errors import DataError, InputError
 from .fees import FeeBreakdown, channel_rule, fee_breakdown, gross_up
@@ -164,6 +165,32 @@ def plans(plans_file: str | None = None) -> Result:
 
 
 FUNCTIONS: dict[str, Callable[..., Result]] = {"fee": fee, "gross": gross, "plans": plans}
+
+
+# --- troubleshooting walker (issue 5) ---------------------------------------
+
+
+def checklist_step(answers: object = "") -> Result:
+    """The next question (with progress) or the outcome for a reader's answers.
+
+    Answers that do not fit the tree (a stale or hostile link) come back as an
+    error plus the first question under "restart", so every front door can say
+    what happened and start over.
+    """
+    tree = checklist.load_tree()
+    try:
+        return checklist.step_dict(tree, checklist.walk(tree, answers))
+    except InputError as error:
+        restart = checklist.step_dict(tree, checklist.walk(tree, ""))
+        return {"error": error.as_dict(), "restart": restart}
+
+
+def checklist_tree() -> Result:
+    """The whole walker tree, every shared entry resolved."""
+    return checklist.tree_dict(checklist.load_tree())
+
+
+FUNCTIONS.update({"checklist_step": checklist_step, "checklist_tree": checklist_tree})
 
 
 def safe_call(name: str, **kwargs: Any) -> Result:
