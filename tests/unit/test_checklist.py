@@ -140,7 +140,10 @@ def _bad_link(d: dict) -> None:
 BROKEN = [
     (_dangling_next, "question 'money': answers[0].next: points to 'nowhere'"),
     (_dangling_cause, "outcome 'same-name': cause: 'no-such-cause' is not in [causes]"),
-    (_dangling_warning, "outcome 'tech-fault': warnings[3]: 'no-such-warning' is not in [warnings]"),
+    (
+        _dangling_warning,
+        "outcome 'tech-fault': warnings[3]: 'no-such-warning' is not in [warnings]",
+    ),
     (_cycle, "question 'money': answers: cycle: money -> old-card -> money"),
     (_unreachable, "outcome 'frequency': id: unreachable"),
     (_unreachable, "causes: frequency: no reachable outcome names this cause"),
@@ -247,7 +250,9 @@ def test_progress_counts_steps_and_never_grows() -> None:
 
 def test_answers_in_any_form_and_order() -> None:
     text = api.checklist_step("old-card=approved, stage=money ,money=old-card")
-    as_list = api.checklist_step([["stage", "money"], ["money", "old-card"], ["old-card", "approved"]])
+    as_list = api.checklist_step(
+        [["stage", "money"], ["money", "old-card"], ["old-card", "approved"]]
+    )
     as_dict = api.checklist_step({"stage": "money", "money": "old-card", "old-card": "approved"})
     assert text == as_list == as_dict
     assert text["outcome"]["id"] == "data-sync"
@@ -287,7 +292,10 @@ def test_bad_answers_give_chinese_message_and_restart(answers: object) -> None:
 def test_links_point_into_the_guide() -> None:
     for item in api.checklist_tree()["outcomes"]:
         hrefs = [link["href"] for link in item["links"]]
-        assert hrefs[:2] == [f"causes.md#{item['cause']['id']}", f"solutions.md#{item['cause']['id']}"]
+        assert hrefs[:2] == [
+            f"causes.md#{item['cause']['id']}",
+            f"solutions.md#{item['cause']['id']}",
+        ]
         assert "precautions.md#scams" in hrefs
         for link in item["links"]:
             page, _, anchor = link["href"].partition("#")
@@ -306,24 +314,26 @@ def test_site_url() -> None:
 
 def test_static_rendering_escapes_data(tmp_path: Path) -> None:
     data = bundled()
-    question(data, "stage")["text"] = "<img src=x onerror=alert(1)> *粗* [链接](http://x)"
-    outcome(data, "other")["summary"] = "a_b_c {#evil} `code`"
+    question(data, "stage")["text"] = '<img src=x onerror=alert(1)> "引号" & *粗*'
+    outcome(data, "other")["summary"] = "</section><script>x</script>"
     path = tmp_path / "tree.toml"
     path.write_text(dump_toml(data), encoding="utf-8")
     out = checklist_render.checklist_static(str(path))
-    assert "<img" not in out and "&lt;img src=x" in out
-    assert r"\*粗\*" in out and r"\[链接\]" in out and r"a\_b\_c \{\#evil\} \`code\`" in out
+    assert "<img" not in out and "&lt;img src=x onerror=alert(1)&gt; &quot;引号&quot; &amp;" in out
+    assert "<script>" not in out and "&lt;/section&gt;&lt;script&gt;" in out
+    assert "\n\n" not in out  # one raw HTML block for Markdown
 
 
 def test_static_rendering_lists_every_question_and_outcome() -> None:
     tree = checklist.load_tree()
     out = checklist_render.checklist_static()
+    assert out.count("<ul>") == out.count("</ul>") and out.count("<li>") == out.count("</li>")
     for q in tree.questions.values():
         assert q.text in out
     for o in tree.outcomes.values():
-        assert f"{{#outcome-{o.id}}}" in out
-        assert out.count(f"](#outcome-{o.id})") >= 1
-        assert f"](causes.md#{o.cause})" in out
+        assert f'<h3 id="outcome-{o.id}">' in out
+        assert f'<a href="#outcome-{o.id}">' in out
+        assert f'<a href="../causes/#{o.cause}">' in out
 
 
 # ---------------------------------------------------------------------- CLI
