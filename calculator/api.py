@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import charts as charts_module
+from . import checklist
 from . import estimate as estimate_module
 from .channels import CHANNELS, SHORT_NAMES
 from .errors import DataError, InputError
@@ -490,6 +491,32 @@ def state(query: object) -> Result:
 
 
 FUNCTIONS.update({"estimate": estimate, "compare": compare, "chart": chart, "state": state})
+
+
+# --- troubleshooting walker (issue 5) ---------------------------------------
+
+
+def checklist_step(answers: object = "") -> Result:
+    """The next question (with progress) or the outcome for a reader's answers.
+
+    Answers that do not fit the tree (a stale or hostile link) come back as an
+    error plus the first question under "restart", so every front door can say
+    what happened and start over.
+    """
+    tree = checklist.load_tree()
+    try:
+        return checklist.step_dict(tree, checklist.walk(tree, answers))
+    except InputError as error:
+        restart = checklist.step_dict(tree, checklist.walk(tree, ""))
+        return {"error": error.as_dict(), "restart": restart}
+
+
+def checklist_tree() -> Result:
+    """The whole walker tree, every shared entry resolved."""
+    return checklist.tree_dict(checklist.load_tree())
+
+
+FUNCTIONS.update({"checklist_step": checklist_step, "checklist_tree": checklist_tree})
 
 
 def safe_call(name: str, **kwargs: Any) -> Result:

@@ -10,9 +10,10 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, NoReturn
 
-from . import api
+from . import api, checklist
 from .channels import CHANNELS
 from .errors import DataError
 
@@ -57,6 +58,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
     monthly("estimate", "按每月交易组合估算月度和全年费用", "费率方案 id（一个）")
     monthly("compare", "同一交易组合下比较几个方案", "费率方案 id（每个方案写一次 --plan）")
+    _add_checklist(sub)
     return parser
 
 
@@ -86,6 +88,8 @@ def _monthly(args: argparse.Namespace) -> dict[str, Any] | str:
 
 def run(argv: Sequence[str] | None = None) -> tuple[int, dict[str, Any] | None, str]:
     args = _build_parser().parse_args(argv)
+    if args.command == "checklist":
+        return _run_checklist(args)
     try:
         if args.command == "plans":
             result = api.plans(args.plans)
@@ -110,6 +114,69 @@ def run(argv: Sequence[str] | None = None) -> tuple[int, dict[str, Any] | None, 
     if "error" in result:
         return EXIT_BAD_INPUT, None, result["error"]["message_zh"]
     return 0, result, ""
+
+
+# --- troubleshooting walker (issue 5) ---------------------------------------
+
+# In a checkout the guide sits next to the package; --validate checks the tree
+# against its causes page when it is there (or when --guide names one).
+_GUIDE_CAUSES = Path(__file__).resolve().parent.parent / "docs" / "causes.md"
+
+
+def _add_checklist(sub: Any) -> None:  # noqa: ANN401 - argparse's private subparsers type
+    cmd = sub.add_parser("checklist", help="排查向导：按回答给出下一个问题或结果")
+    mode = cmd.add_mutually_exclusive_group()
+    mode.add_argument("--answers", default="", metavar="ID=ANSWER,…", help="已选的回答")
+    mode.add_argument(
+        "--validate", nargs="?", const="", metavar="FILE", help="检查向导数据文件（默认内置文件）"
+    )
+    mode.add_argument("--export", action="store_true", help="以 JSON 输出整棵树")
+    cmd.add_argument("--guide", metavar="CAUSES_MD", help="核对原因页（默认 docs/causes.md）")
+
+
+def _run_checklist(args: argparse.Namespace) -> tuple[int, dict[str, Any] | None, str]:
+    try:
+        if args.validate is not None:
+            return _validate_checklist(args.validate or None, args.guide)
+        if args.export:
+            return 0, api.checklist_tree(), ""
+        result = api.checklist_step(args.answers)
+    except DataError as error:
+        return EXIT_BAD_INPUT, None, f"排查向导数据文件有误：\n{error}"
+    if "error" in result:
+        return EXIT_BAD_INPUT, None, result["error"]["message_zh"]
+    return 0, result, ""
+
+
+def _validate_checklist(
+    file: str | None, guide: str | None
+) -> tuple[int, dict[str, Any] | None, str]:
+    guide_path = Path(guide) if guide else (_GUIDE_CAUSES if _GUIDE_CAUSES.is_file() else None)
+    guide_ids: list[str] = []
+    if guide_path is not None:
+        try:
+            guide_ids = checklist.guide_cause_ids(guide_path.read_text(encoding="utf-8"))
+        except OSError as error:
+            return EXIT_BAD_INPUT, None, f"读不到原因页 {guide_path}：{error.strerror or error}"
+        if not guide_ids:
+            return EXIT_BAD_INPUT, None, f"{guide_path}: 没有找到带锚点的原因标题"
+    problems = checklist.validate_file(file, guide_ids)
+    if problems:
+        return EXIT_BAD_INPUT, None, "\n".join(problems)
+    tree = checklist.load_tree(file)
+    longest = checklist.longest_path(tree)
+    return (
+        0,
+        {
+            "ok": True,
+            "file": tree.file,
+            "guide": str(guide_path) if guide_path else None,
+            "questions": len(tree.questions),
+            "outcomes": len(tree.outcomes),
+            "longest_path": longest,
+        },
+        "",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from calculator import api
+from calculator import api, checklist
 from calculator.channels import CHANNELS
 from tests.unit.test_money import ACCEPTED, REFUSED
 from tools import runtime_files
@@ -62,6 +62,16 @@ def _requests() -> list[str]:
             }
         )
     cases += _monthly_cases(rng, plans)
+    # The troubleshooting walker: every prefix of every path, and hostile links.
+    from tests.unit.test_checklist import HOSTILE, all_paths
+
+    tree = checklist.load_tree()
+    for path in all_paths(tree):
+        for n in range(len(path) + 1):
+            answers = ",".join(f"{q}={a}" for q, a in path[:n])
+            cases.append({"fn": "checklist_step", "args": {"answers": answers}})
+    cases += [{"fn": "checklist_step", "args": {"answers": a}} for a in HOSTILE]
+    cases += [{"fn": "checklist_tree", "args": {}}, {"fn": "checklist_step", "args": {}}]
     cases += [
         {"fn": "plans", "args": {}},
         {"fn": "nope", "args": {}},
@@ -185,3 +195,13 @@ def test_every_reply_identical_to_cpython(pyodide_replies: tuple[list[str], dict
         ]
     )
     assert seed["fee"] == "60.00"
+    walked = json.loads(
+        replies[
+            requests.index(
+                json.dumps(
+                    {"fn": "checklist_step", "args": {"answers": "stage=none,other-check=nothing"}}
+                )
+            )
+        ]
+    )
+    assert walked["outcome"]["id"] == "escalate"

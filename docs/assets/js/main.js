@@ -3,6 +3,7 @@
 
 const TOOLS = {
   "fee-calculator": () => import("./calculator-page.js"),
+  "checklist-walker": () => import("./checklist-page.js"),
 };
 
 function onPage() {
