@@ -28,9 +28,11 @@ serve: deps
 build: deps
 	$(BIN)/mkdocs build --strict --site-dir site
 
+# Python with ruff; JavaScript and CSS with prettier (pinned in package.json).
 lint: deps
 	$(BIN)/ruff check calculator macros tools tests
 	$(BIN)/ruff format --check calculator macros tools tests
+	node_modules/.bin/prettier --check "docs/assets/**/*.{js,css}" "tests/**/*.mjs" --no-error-on-unmatched-pattern "tools/**/*.{js,mjs}"
 
 test: deps lint
 	@$(BIN)/python tools/find_chromium.py >/dev/null

@@ -20,9 +20,10 @@ WAN = Decimal(10000)
 # Characters that mean "yuan" or are decoration around the number.
 _CURRENCY = ("¥", "￥", "RMB", "CNY")
 _SUFFIX_YUAN = ("元整", "元", "块")
-# Digits, one optional dot, thousands separators already removed.
-_PLAIN = re.compile(r"\d+(?:\.\d+)?|\.\d+")
-_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+# ASCII digits only (full-width ones are folded to ASCII first); other
+# scripts' digits are refused rather than silently read as numbers.
+_PLAIN = re.compile(r"[0-9]+(?:\.[0-9]+)?|\.[0-9]+")
+_GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
 
 
 def quantize_fen(value: Decimal) -> Decimal:

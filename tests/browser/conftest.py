@@ -83,4 +83,4 @@ def watched(browser: Browser, base_url: str) -> Iterator[PageWatch]:
 
 def all_pages(site_dir: Path) -> list[str]:
     pages = sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("index.html"))
-    return [p.removesuffix("index.html") for p in pages]
+    return [p.removesuffix("index.html") for p in pages] + ["404.html"]

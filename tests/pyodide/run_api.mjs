@@ -6,7 +6,9 @@ import { loadPyodide } from "pyodide";
 
 const [packagePath, requestsPath] = process.argv.slice(2);
 const pyodide = await loadPyodide();
-pyodide.unpackArchive(new Uint8Array(await readFile(packagePath)), "zip", { extractDir: "/home/pyodide/app" });
+pyodide.unpackArchive(new Uint8Array(await readFile(packagePath)), "zip", {
+  extractDir: "/home/pyodide/app",
+});
 pyodide.runPython("import sys; sys.path.insert(0, '/home/pyodide/app')");
 const callJson = pyodide.pyimport("calculator.api").call_json;
 const requests = JSON.parse(await readFile(requestsPath, "utf8"));

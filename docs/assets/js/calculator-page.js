@@ -419,7 +419,12 @@ export function mount(root) {
     cards.replaceChildren(...reply.plans.map(card));
     const [bars, curve] = await Promise.all([
       askBars("chart", { kind: "compare", ...args }),
-      askCurve("chart", { kind: "fee_curve", plans: args.plans, custom: args.custom, channel: "debit" }),
+      askCurve("chart", {
+        kind: "fee_curve",
+        plans: args.plans,
+        custom: args.custom,
+        channel: "debit",
+      }),
     ]);
     if (!document.body.contains(root)) return;
     placeChart(barsFigure, bars);

@@ -23,7 +23,11 @@ function section(title, body) {
 }
 
 function list(tag, items) {
-  return el(tag, {}, items.map((item) => el("li", { text: item })));
+  return el(
+    tag,
+    {},
+    items.map((item) => el("li", { text: item })),
+  );
 }
 
 function answersFromURL() {
@@ -87,14 +91,28 @@ export function mount(root) {
       section("要准备的材料", list("ul", o.documents)),
       section("找谁", list("ul", o.contacts)),
       section("一般要多久", el("p", { text: o.time })),
-      section("注意", el("ul", { className: "pos-walk__warnings" }, o.warnings.map((w) => el("li", { text: w })))),
+      section(
+        "注意",
+        el(
+          "ul",
+          { className: "pos-walk__warnings" },
+          o.warnings.map((w) => el("li", { text: w })),
+        ),
+      ),
       section(
         "您的回答",
-        list("ol", reply.path.map((step) => `${step.question_text} ${step.answer_label}`)),
+        list(
+          "ol",
+          reply.path.map((step) => `${step.question_text} ${step.answer_label}`),
+        ),
       ),
       section(
         "相关页面",
-        el("ul", {}, o.links.map((link) => el("li", {}, [el("a", { href: link.url, text: link.text })]))),
+        el(
+          "ul",
+          {},
+          o.links.map((link) => el("li", {}, [el("a", { href: link.url, text: link.text })])),
+        ),
       ),
       el("p", { className: "pos-walk__share" }, [
         "把这个结果发给客服或自己留着：",
@@ -146,7 +164,12 @@ export function mount(root) {
   });
   back.addEventListener("click", () => {
     if (!current || current.path.length === 0) return;
-    go(current.path.slice(0, -1).map((s) => `${s.question}=${s.answer}`).join(","));
+    go(
+      current.path
+        .slice(0, -1)
+        .map((s) => `${s.question}=${s.answer}`)
+        .join(","),
+    );
   });
   restart.addEventListener("click", () => go(""));
   print.addEventListener("click", () => window.print());
@@ -172,7 +195,8 @@ export function mount(root) {
       go(answersFromURL(), { focus: false });
     } else if (s.state === "failed") {
       root.dataset.failure = s.message || "";
-      status.textContent = "排查向导加载失败。下面的文字版内容一样，可以直接看，也可以刷新页面重试。";
+      status.textContent =
+        "排查向导加载失败。下面的文字版内容一样，可以直接看，也可以刷新页面重试。";
     }
   });
   startRuntime(root);
