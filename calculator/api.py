@@ -12,6 +12,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from . import statement
 from .channels import CHANNELS
 from .errors import DataError, InputError
 from .fees import FeeBreakdown, channel_rule, fee_breakdown, gross_up
@@ -164,6 +165,55 @@ def plans(plans_file: str | None = None) -> Result:
 
 
 FUNCTIONS: dict[str, Callable[..., Result]] = {"fee": fee, "gross": gross, "plans": plans}
+
+
+# --- statement check (对账, issue 6) -------------------------------------------
+# A statement is pasted `text` or base64 file `data` (decoded in Python: UTF-8,
+# BOM, GBK). `mapping` names columns by hand when the headers are unknown.
+# Big files go open -> step ... -> result so the page can show progress.
+
+
+def reconcile(
+    text: object = None,
+    data: object = None,
+    plan: object = DEFAULT_PLAN,
+    custom: object = None,
+    mapping: object = None,
+    plans_file: str | None = None,
+    limit: object = None,
+) -> Result:
+    """Check every row of a statement against a plan or the reader's own rates."""
+    return statement.check_statement(_plan(plan, plans_file, custom), text, data, mapping, limit)
+
+
+def reconcile_open(
+    text: object = None,
+    data: object = None,
+    plan: object = DEFAULT_PLAN,
+    custom: object = None,
+    mapping: object = None,
+    plans_file: str | None = None,
+) -> Result:
+    """Read a statement and keep it for reconcile_step; or say which columns are unknown."""
+    return statement.start_job(_plan(plan, plans_file, custom), text, data, mapping)
+
+
+def reconcile_step(job: object = None, count: object = statement.DEFAULT_STEP) -> Result:
+    return statement.step_job(job, count)
+
+
+def reconcile_result(job: object = None, limit: object = None) -> Result:
+    return statement.finish_job(job, limit)
+
+
+FUNCTIONS.update(
+    {
+        "reconcile": reconcile,
+        "reconcile_open": reconcile_open,
+        "reconcile_step": reconcile_step,
+        "reconcile_result": reconcile_result,
+    }
+)
 
 
 def safe_call(name: str, **kwargs: Any) -> Result:
