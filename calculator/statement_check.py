@@ -30,6 +30,8 @@ _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})(?:\d{4,6})?")
 _BASIS_POINT = Decimal("0.0001")
 _TENTH_POINT = Decimal("0.00001")
+_HALF_YUAN = Decimal("0.5")
+_SMALL_ADD_ON = Decimal(5)  # D0 / 秒到 add-ons are 1-3 yuan; above 5 a rate change is likelier
 # Per-transaction add-ons providers actually use, smallest first (simplest wins).
 _ADD_ONS = tuple(Decimal(n) / 2 for n in range(0, 41))
 
@@ -235,7 +237,7 @@ class Checker:
                 key = raw_time.partition(" ")[0]
                 day = dates.get(key, "")
                 if day == "":
-                    day = dates[key] = _date_of(clean_cell(key))
+                    day = dates[key] = _date_of(clean_cell(raw_time))
                 if day is None:
                     reject(line, cells, f"交易时间“{clean_cell(raw_time)}”看不懂")
                     continue
@@ -413,6 +415,18 @@ class Checker:
                 "cap_not_applied",
                 f"封顶没有生效：合同每笔封顶 {format_yuan(band.cap or ZERO)} 元，"
                 f"实际按 {rate_text(band.rate)} 全额收了 {format_yuan(charged)} 元",
+            )
+        extra = charged - b.fee
+        last = self._last_hit.get(channel)
+        repeats = last is not None and quantize_fen(amount * last[0] + last[1]) == charged
+        if not repeats and extra <= _SMALL_ADD_ON and extra % _HALF_YUAN == 0:
+            # The contract fee plus a small round sum: one change, not two.
+            self._last_hit[channel] = (band.rate, band.fixed + extra)
+            return Explanation(
+                "fixed_add_on",
+                f"多收了每笔 {format_yuan(extra)} 元的固定费用（合同没有），多收 {difference} 元",
+                band.rate,
+                extra,
             )
         hit = self._fit(channel, amount, charged, band.fixed)
         if hit is not None:
