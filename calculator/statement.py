@@ -12,7 +12,7 @@ import hashlib
 import re
 from typing import Any
 
-from .channels import CHANNELS
+from .channels import CHANNELS, SHORT_NAMES
 from .errors import InputError
 from .money import format_yuan
 from .plans import Plan
@@ -144,6 +144,7 @@ def _finding_dict(f: Finding) -> dict[str, Any]:
         "time": f.time,
         "channel": f.channel,
         "channel_name": CHANNELS.get(f.channel, f.channel),
+        "channel_short": SHORT_NAMES.get(f.channel, f.channel),
         "amount": f.amount,
         "fee": f.fee,
         "expected": f.expected,
@@ -197,6 +198,7 @@ def summarise(checker: Checker, limit: object = None) -> dict[str, Any]:
             {
                 "channel": channel,
                 "channel_name": CHANNELS[channel],
+                "channel_short": SHORT_NAMES[channel],
                 "rows": t.rows,
                 "flagged": t.flagged,
                 "amount": format_yuan(t.amount),

@@ -13,7 +13,7 @@ from html import escape
 from .channels import CHANNELS, SHORT_NAMES
 
 WIDTH, HEIGHT = 640, 320
-LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 64
+LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 80
 COLOURS = {
     "credit": "#c62828",
     "debit": "#1565c0",
@@ -54,7 +54,7 @@ def rate_chart(series: list[dict[str, object]]) -> str:
 
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'width="{WIDTH}" height="{HEIGHT}" font-family="sans-serif" font-size="12">',
+        f'width="{WIDTH}" height="{HEIGHT}" font-family="sans-serif" font-size="16">',
         f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
     ]
     for i in range(5):
@@ -69,7 +69,7 @@ def rate_chart(series: list[dict[str, object]]) -> str:
         )
     for d, anchor in ((dates[0], "start"), (dates[-1], "end")):
         out.append(
-            f'<text x="{x_of[d]:.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="{anchor}" '
+            f'<text x="{x_of[d]:.1f}" y="{HEIGHT - BOTTOM + 20}" text-anchor="{anchor}" '
             f'fill="#333333">{escape(d)}</text>'
         )
     legend_x = LEFT
@@ -91,16 +91,12 @@ def rate_chart(series: list[dict[str, object]]) -> str:
                     f'stroke-width="{1 if dash else 2}"{dash}/>'
                 )
         out.append(
-            f'<rect x="{legend_x}" y="{HEIGHT - 28}" width="12" height="12" fill="{colour}"/>'
+            f'<rect x="{legend_x}" y="{HEIGHT - 30}" width="14" height="14" fill="{colour}"/>'
         )
         out.append(
             f'<text x="{legend_x + 16}" y="{HEIGHT - 18}" fill="#333333">'
             f"{escape(SHORT_NAMES[channel])}</text>"
         )
-        legend_x += 76
-    out.append(
-        f'<text x="{WIDTH - RIGHT}" y="{HEIGHT - 18}" text-anchor="end" fill="#555555">'
-        "实线：实际费率　虚线：合同费率</text>"
-    )
+        legend_x += 84
     out.append("</svg>")
     return "".join(out)

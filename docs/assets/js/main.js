@@ -3,6 +3,7 @@
 
 const TOOLS = {
   "fee-calculator": () => import("./calculator-page.js"),
+  "statement-check": () => import("./reconcile-page.js"),
 };
 
 function onPage() {
