@@ -12,7 +12,6 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from . import statement
 from .channels import CHANNELS
 from .errors import DataError, InputError
 from .fees import FeeBreakdown, channel_rule, fee_breakdown, gross_up
@@ -171,6 +170,8 @@ FUNCTIONS: dict[str, Callable[..., Result]] = {"fee": fee, "gross": gross, "plan
 # A statement is pasted `text` or base64 file `data` (decoded in Python: UTF-8,
 # BOM, GBK). `mapping` names columns by hand when the headers are unknown.
 # Big files go open -> step ... -> result so the page can show progress.
+# `statement` is imported on first use: the fee calculator page, which shares
+# this module, should not pay for csv/base64/hashlib imports in Pyodide.
 
 
 def reconcile(
@@ -183,6 +184,8 @@ def reconcile(
     limit: object = None,
 ) -> Result:
     """Check every row of a statement against a plan or the reader's own rates."""
+    from . import statement
+
     return statement.check_statement(_plan(plan, plans_file, custom), text, data, mapping, limit)
 
 
@@ -195,14 +198,20 @@ def reconcile_open(
     plans_file: str | None = None,
 ) -> Result:
     """Read a statement and keep it for reconcile_step; or say which columns are unknown."""
+    from . import statement
+
     return statement.start_job(_plan(plan, plans_file, custom), text, data, mapping)
 
 
-def reconcile_step(job: object = None, count: object = statement.DEFAULT_STEP) -> Result:
+def reconcile_step(job: object = None, count: object = None) -> Result:
+    from . import statement
+
     return statement.step_job(job, count)
 
 
 def reconcile_result(job: object = None, limit: object = None) -> Result:
+    from . import statement
+
     return statement.finish_job(job, limit)
 
 
