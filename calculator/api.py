@@ -519,6 +519,65 @@ def checklist_tree() -> Result:
 FUNCTIONS.update({"checklist_step": checklist_step, "checklist_tree": checklist_tree})
 
 
+# --- statement check (对账, issue 6) -------------------------------------------
+# A statement is pasted `text` or base64 file `data` (decoded in Python: UTF-8,
+# BOM, GBK). `mapping` names columns by hand when the headers are unknown.
+# Big files go open -> step ... -> result so the page can show progress.
+# `statement` is imported on first use: the fee calculator page, which shares
+# this module, should not pay for csv/base64/hashlib imports in Pyodide.
+
+
+def reconcile(
+    text: object = None,
+    data: object = None,
+    plan: object = DEFAULT_PLAN,
+    custom: object = None,
+    mapping: object = None,
+    plans_file: str | None = None,
+    limit: object = None,
+) -> Result:
+    """Check every row of a statement against a plan or the reader's own rates."""
+    from . import statement
+
+    return statement.check_statement(_plan(plan, plans_file, custom), text, data, mapping, limit)
+
+
+def reconcile_open(
+    text: object = None,
+    data: object = None,
+    plan: object = DEFAULT_PLAN,
+    custom: object = None,
+    mapping: object = None,
+    plans_file: str | None = None,
+) -> Result:
+    """Read a statement and keep it for reconcile_step; or say which columns are unknown."""
+    from . import statement
+
+    return statement.start_job(_plan(plan, plans_file, custom), text, data, mapping)
+
+
+def reconcile_step(job: object = None, count: object = None) -> Result:
+    from . import statement
+
+    return statement.step_job(job, count)
+
+
+def reconcile_result(job: object = None, limit: object = None) -> Result:
+    from . import statement
+
+    return statement.finish_job(job, limit)
+
+
+FUNCTIONS.update(
+    {
+        "reconcile": reconcile,
+        "reconcile_open": reconcile_open,
+        "reconcile_step": reconcile_step,
+        "reconcile_result": reconcile_result,
+    }
+)
+
+
 def safe_call(name: str, **kwargs: Any) -> Result:
     """Run one API function; readers' mistakes come back as data."""
     try:

@@ -59,6 +59,7 @@ def _build_parser() -> argparse.ArgumentParser:
     monthly("estimate", "按每月交易组合估算月度和全年费用", "费率方案 id（一个）")
     monthly("compare", "同一交易组合下比较几个方案", "费率方案 id（每个方案写一次 --plan）")
     _add_checklist(sub)
+    _add_reconcile(sub)
     return parser
 
 
@@ -90,6 +91,8 @@ def run(argv: Sequence[str] | None = None) -> tuple[int, dict[str, Any] | None, 
     args = _build_parser().parse_args(argv)
     if args.command == "checklist":
         return _run_checklist(args)
+    if args.command == "reconcile":
+        return _run_reconcile(args)
     try:
         if args.command == "plans":
             result = api.plans(args.plans)
@@ -187,3 +190,100 @@ def main(argv: Sequence[str] | None = None) -> int:
     if message:
         sys.stderr.write(message + "\n")
     return code
+
+
+# --- reconcile (对账, issue 6) ---------------------------------------------------
+# Exit 0: every row fine; 1: something flagged or rejected; 2: cannot read at all.
+EXIT_FINDINGS = 1
+
+
+def _add_reconcile(sub: Any) -> None:
+    cmd = sub.add_parser("reconcile", help="对账：逐笔核对交易明细里的手续费")
+    cmd.add_argument("file", help="导出的交易明细（CSV 或制表符分隔；UTF-8 或 GBK）")
+    cmd.add_argument("--plan", default=api.DEFAULT_PLAN, help="费率方案 id")
+    cmd.add_argument("--plans", metavar="FILE", help="另一个费率数据文件（TOML）")
+    cmd.add_argument(
+        "--custom", metavar="JSON", help='自己的合同费率，例如 \'{"channels": {"credit": ...}}\''
+    )
+    cmd.add_argument(
+        "--map",
+        metavar="FIELD=COL,...",
+        help="表头认不出时手动指定列（从 1 数）：amount=5,fee=6,channel=4,time=3",
+    )
+    cmd.add_argument("--channel", help="整份账单的支付方式（没有支付方式列时）")
+
+
+def _mapping(args: argparse.Namespace) -> dict[str, Any] | None:
+    if not args.map and not args.channel:
+        return None
+    mapping: dict[str, Any] = {}
+    for part in (args.map or "").split(","):
+        if not part.strip():
+            continue
+        name, _, column = part.partition("=")
+        if not column.strip().isdigit() or int(column) < 1:
+            raise ValueError(f"--map 写法不对：{part}（应为 字段=列号，列号从 1 数）")
+        mapping[name.strip()] = int(column) - 1
+    if args.channel:
+        mapping["channel_default"] = args.channel
+    return mapping
+
+
+def _run_reconcile(args: argparse.Namespace) -> tuple[int, dict[str, Any] | None, str]:
+    from pathlib import Path
+
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as error:
+        return EXIT_BAD_INPUT, None, f"文件读不了：{args.file}（{error.strerror or error}）"
+    try:
+        custom = json.loads(args.custom) if args.custom else None
+        mapping = _mapping(args)
+    except ValueError as error:
+        return EXIT_BAD_INPUT, None, f"参数不对：{error}"
+    import base64
+
+    try:
+        result = api.safe_call(
+            "reconcile",
+            data=base64.b64encode(data).decode("ascii"),
+            plan=args.plan,
+            custom=custom,
+            mapping=mapping,
+            plans_file=args.plans,
+        )
+    except DataError as error:
+        return EXIT_BAD_INPUT, None, f"费率数据文件有误：{error}"
+    if "error" in result:
+        return EXIT_BAD_INPUT, None, result["error"]["message_zh"]
+    if result.get("need_mapping"):
+        columns = "；".join(
+            f"第 {c['index'] + 1} 列：{c['samples'][0] if c['samples'] else ''}"
+            for c in result["columns"]
+        )
+        return (
+            EXIT_BAD_INPUT,
+            None,
+            f"{result['message_zh']}\n{columns}\n用 --map amount=列号,fee=列号,channel=列号 指定。",
+        )
+    out = {
+        key: result[key]
+        for key in (
+            "plan",
+            "encoding",
+            "rows",
+            "checked",
+            "flagged",
+            "rejected",
+            "overcharge",
+            "undercharge",
+            "channels",
+            "patterns",
+            "rate_changes",
+        )
+    }
+    out["findings"] = sorted(
+        result["flagged_rows"] + result["rejected_rows"], key=lambda r: r["line"]
+    )
+    code = EXIT_FINDINGS if out["flagged"] or out["rejected"] else 0
+    return code, out, ""

@@ -13,7 +13,8 @@ def test_first_answer_is_the_seed_figure(watched: PageWatch, base_url: str) -> N
     page = watched.page
     page.goto(base_url + "calculator/")
     expect(page.locator("#calc-status")).to_contain_text("加载")
-    expect(page.locator("[data-out=fee]")).to_have_text("60.00 元", timeout=60_000)  # Pyodide boot
+    # The first answer waits for Pyodide to start: slow on a busy machine.
+    expect(page.locator("[data-out=fee]")).to_have_text("60.00 元", timeout=60_000)
     expect(page.locator("[data-out=net]")).to_have_text("9940.00 元")
     expect(page.locator("[data-out=effective_rate]")).to_have_text("0.60%")
 
@@ -36,7 +37,8 @@ def test_survives_instant_navigation(watched: PageWatch, base_url: str) -> None:
     page = watched.page
     page.goto(base_url)
     page.locator(".md-content a[href$='calculator/']").first.click()
-    expect(page.locator("[data-out=fee]")).to_have_text("60.00 元", timeout=60_000)  # Pyodide boot
+    # The first answer waits for Pyodide to start: slow on a busy machine.
+    expect(page.locator("[data-out=fee]")).to_have_text("60.00 元", timeout=60_000)
     page.locator(".md-content a[href$='fees/']").first.click()
     expect(page).to_have_url(re.compile(re.escape(base_url + "fees/") + "(#.*)?$"))
     page.locator(".md-content a[href$='calculator/']").first.click()

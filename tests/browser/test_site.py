@@ -8,6 +8,9 @@ from playwright.sync_api import Browser, expect
 
 from tests.browser.conftest import PageWatch, all_pages
 
+# Pages that start the Python runtime; every other page must not fetch it.
+TOOL_PAGES = {"calculator/", "checklist/", "reconcile/"}
+
 
 def test_every_page_stays_on_origin_without_errors(
     watched: PageWatch, base_url: str, site_dir: Path
@@ -18,7 +21,7 @@ def test_every_page_stays_on_origin_without_errors(
         first = len(watched.requests)
         watched.page.goto(base_url + path, wait_until="networkidle")
         fetched = watched.requests[first:]
-        if path not in ("calculator/", "checklist/"):  # the two tool pages
+        if path not in TOOL_PAGES:
             assert not [u for u in fetched if ".wasm" in u or "/assets/pyodide-" in u], path
     assert not watched.off_origin, watched.off_origin
     assert not watched.errors, watched.errors
@@ -46,4 +49,15 @@ def test_calculator_page_without_javascript(browser: Browser, base_url: str) -> 
     table = page.locator("table").first
     expect(table).to_contain_text("60.00")
     expect(table).to_contain_text("25.00")
+    context.close()
+
+
+def test_reconcile_page_without_javascript(browser: Browser, base_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base_url + "reconcile/")
+    expect(page.locator("#statement-check")).to_be_hidden()
+    expect(page.locator(".md-content")).to_contain_text("自己动手核对")
+    expect(page.locator(".md-content")).to_contain_text("不会离开您的设备")
+    expect(page.locator(".md-content a[href$='calculator/']").first).to_be_attached()
     context.close()

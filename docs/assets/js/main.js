@@ -6,6 +6,7 @@ import { labelScrollableTables } from "./page-fixes.js";
 const TOOLS = {
   "fee-calculator": () => import("./calculator-page.js"),
   "checklist-walker": () => import("./checklist-page.js"),
+  "statement-check": () => import("./reconcile-page.js"),
 };
 
 function onPage() {

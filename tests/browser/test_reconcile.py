@@ -1,0 +1,71 @@
+"""The statement check page: upload a GBK export, read the summary, sort,
+download the findings; then paste text with unknown headers and map them."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import PageWatch
+
+HEADER = "交易时间,终端号,卡类型,交易金额,手续费,结算金额,商户名称"
+ROWS = [
+    "2025-03-01 10:00:00,T1,信用卡,10000.00,60.00,9940.00,小店",
+    "2025-03-02 10:00:00,T1,借记卡,10000.00,25.00,9975.00,小店",
+    '2025-03-14 09:30:00,T1,贷记卡,"30,580.00",917.34,29662.66,小店',
+    "2025-03-15 09:30:00,T1,信用卡,1000.00,12.00,988.00,=1+1",
+    "2025-03-16 09:30:00,T1,visa,100.00,1.00,99.00,小店",
+]
+
+
+def test_upload_a_file_and_read_the_summary(watched: PageWatch, base_url: str) -> None:
+    page = watched.page
+    page.goto(base_url + "reconcile/")
+    expect(page.locator("#statement-check")).to_contain_text("不会上传到任何服务器")
+    expect(page.locator("#recon-submit")).to_be_enabled(timeout=60_000)
+    data = ("\r\n".join([HEADER, *ROWS]) + "\r\n").encode("gbk")
+    page.set_input_files(
+        "#recon-file", files=[{"name": "明细.csv", "mimeType": "text/csv", "buffer": data}]
+    )
+    page.click("#recon-submit")
+    expect(page.locator("[data-out=rows]")).to_have_text("5")
+    expect(page.locator("[data-out=checked]")).to_have_text("2")
+    expect(page.locator("[data-out=flagged]")).to_have_text("2")
+    expect(page.locator("[data-out=rejected]")).to_have_text("1")
+    expect(page.locator("[data-out=overcharge]")).to_have_text("739.86 元")
+    expect(page.locator("#recon-adds-up")).to_contain_text("2 + 2 + 1 = 5 行，与读到的交易行数一致")
+    expect(page.locator("#recon-changes")).to_contain_text("2025-03-14")
+    expect(page.locator("#recon-chart")).to_be_visible()
+    flagged = page.locator("#recon-flagged tbody tr")
+    expect(flagged).to_have_count(2)
+    expect(flagged.first).to_contain_text("733.86")
+    expect(flagged.first).to_contain_text("2.99%")
+    expect(page.locator("#recon-rejected tbody")).to_contain_text("visa")
+
+    header = page.locator("#recon-flagged th").filter(has=page.locator("[data-sort=difference]"))
+    page.click("#recon-flagged [data-sort=difference]")
+    expect(header).to_have_attribute("aria-sort", "descending")
+    expect(flagged.first).to_contain_text("733.86")
+    page.click("#recon-flagged [data-sort=difference]")
+    expect(header).to_have_attribute("aria-sort", "ascending")
+    expect(flagged.first).to_contain_text("6.00")
+
+    with page.expect_download() as info:
+        page.click("#recon-download")
+    content = open(info.value.path(), "rb").read()  # noqa: SIM115
+    assert content.startswith(b"\xef\xbb\xbf\xe8\xa1\x8c\xe5\x8f\xb7")  # BOM + 行号
+    text = content.decode("utf-8-sig")
+    assert "733.86" in text and ",'=1+1," in text
+
+    # Pasted text whose headers we cannot read: map the columns by hand.
+    page.set_input_files("#recon-file", files=[])
+    page.fill("#recon-text", "A\tB\tC\n信用卡\t10000\t63\n")
+    page.click("#recon-submit")
+    expect(page.locator("#recon-mapping")).to_be_visible()
+    page.select_option("#recon-map-channel", "0")
+    page.select_option("#recon-map-amount", "1")
+    page.select_option("#recon-map-fee", "2")
+    page.click("#recon-mapping-submit")
+    expect(page.locator("[data-out=rows]")).to_have_text("1")
+    expect(page.locator("[data-out=overcharge]")).to_have_text("3.00 元")
+    expect(page.locator("#recon-flagged tbody")).to_contain_text("固定费用")
+    assert not watched.off_origin and not watched.errors, (watched.off_origin, watched.errors)

@@ -1,0 +1,115 @@
+"""Statement check (issue 6) in real Pyodide under Node gives byte-identical
+replies to CPython: file decoding (UTF-8, BOM, GBK), mapping, findings, chart,
+CSV, and the open/step/result sequence the page uses for progress."""
+
+from __future__ import annotations
+
+import base64
+import json
+import random
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from calculator import api
+from tools import runtime_files
+
+pytestmark = pytest.mark.pyodide
+HERE = Path(__file__).parent
+ROOT = HERE.parent.parent
+HEADER = "交易时间,终端号,卡类型,交易金额,手续费,结算金额,商户名称"
+
+
+def _statement(rows: int, seed: int) -> str:
+    rng = random.Random(seed)
+    kinds = [("信用卡", "0.006"), ("借记卡", "0.005"), ("微信", "0.0038"), ("云闪付", "0.006")]
+    lines = [HEADER]
+    for i in range(rows):
+        kind, rate = rng.choice(kinds)
+        fen = rng.randint(100, 10**7)
+        amount = fen / 100
+        fee = round(amount * float(rate) + (3 if i % 7 == 0 else 0), 2)
+        lines.append(f"2025-03-{1 + i % 28:02d} 10:00,T1,{kind},{amount:.2f},{fee:.2f},,=x{i}")
+    lines += ["2025-03-30,T1,visa,1,1,,", "2025-03-30,T1,信用卡,abc,1,,", "合计,,,,,,"]
+    return "\n".join(lines) + "\n"
+
+
+def _requests() -> list[str]:
+    text = _statement(400, 6)
+    hike = f'{HEADER}\n2025-03-14 09:30,T1,贷记卡,"30,580.00",917.34,29662.66,小店\n'
+    b64 = lambda data: base64.b64encode(data).decode("ascii")  # noqa: E731
+    cases = [
+        {"fn": "reconcile", "args": {"text": text}},
+        {"fn": "reconcile", "args": {"text": text.replace(",", "\t"), "limit": 10}},
+        {"fn": "reconcile", "args": {"data": b64(text.encode("utf-8"))}},
+        {"fn": "reconcile", "args": {"data": b64(b"\xef\xbb\xbf" + text.encode("utf-8"))}},
+        {"fn": "reconcile", "args": {"data": b64(hike.encode("gbk"))}},
+        {"fn": "reconcile", "args": {"text": "A,B,C\n1,2,3\n"}},
+        {
+            "fn": "reconcile",
+            "args": {
+                "text": "A,B\n10000,63\n",
+                "mapping": {"amount": 0, "fee": 1, "channel_default": "credit"},
+            },
+        },
+        {
+            "fn": "reconcile",
+            "args": {
+                "text": hike,
+                "custom": {"channels": {"credit": {"rate_percent": 2.99, "fixed": 3}}},
+            },
+        },
+        {"fn": "reconcile", "args": {"text": ""}},
+        {"fn": "reconcile", "args": {"data": "not base64!"}},
+        {"fn": "reconcile_open", "args": {"data": b64(text.encode("gb18030"))}},
+    ]
+    requests = [json.dumps(c, ensure_ascii=False) for c in cases]
+    job = json.loads(api.call_json(requests[-1]))["job"]
+    for count in (150, 150, 150):
+        requests.append(json.dumps({"fn": "reconcile_step", "args": {"job": job, "count": count}}))
+    requests.append(json.dumps({"fn": "reconcile_result", "args": {"job": job, "limit": 50}}))
+    requests.append(json.dumps({"fn": "reconcile_result", "args": {"job": job}}))
+    return requests
+
+
+@pytest.fixture(scope="module")
+def replies(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], dict]:
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("Node.js is needed for the Pyodide tests (apt-get install nodejs)")
+    work = tmp_path_factory.mktemp("pyodide-reconcile")
+    package = work / "calculator.zip"
+    package.write_bytes(runtime_files.package_zip())
+    requests = _requests()
+    (work / "requests.json").write_text(json.dumps(requests), encoding="utf-8")
+    done = subprocess.run(
+        [node, str(HERE / "run_api.mjs"), str(package), str(work / "requests.json")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return requests, json.loads(done.stdout)
+
+
+def test_reconcile_identical_to_cpython(replies: tuple[list[str], dict]) -> None:
+    requests, result = replies
+    assert result["python"].startswith("3.14")
+    got = result["replies"]
+    expected = [api.call_json(r) for r in requests]
+    assert len(got) == len(expected) == len(requests)
+    mismatches = [
+        (r[:120], g[:300]) for r, g, e in zip(requests, got, expected, strict=True) if g != e
+    ]
+    assert not mismatches, mismatches[:3]
+    first = json.loads(got[0])
+    assert first["rows"] == 403 and first["adds_up"] and first["flagged"] > 0
+    assert json.loads(got[4])["overcharge"] == "733.86"
+    assert json.loads(got[5])["need_mapping"] is True
+    chunked = json.loads(got[-2])
+    assert chunked["rows"] == 403 and chunked["flagged"] == first["flagged"]
+    assert json.loads(got[-1])["error"]["code"] == "unknown_job"
