@@ -60,6 +60,9 @@ def test_calculator_fits_and_tap_targets(browser: Browser, base_url: str, phone:
         control = controls.nth(index)
         if not control.is_visible():
             continue
+        if control.get_attribute("type") in ("radio", "checkbox"):
+            # A small box inside a large label: the label is what the thumb hits.
+            control = control.locator("xpath=ancestor::label[1]")
         box = control.bounding_box()
         assert box is not None
         if (
