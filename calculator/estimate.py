@@ -21,7 +21,7 @@ from .plans import MONTHS_PER_YEAR, ChannelRule, Plan
 
 MAX_COUNT = 1_000_000  # transactions per channel per month
 MAX_PLANS = 6
-_COUNT = re.compile(r"\d+")
+_COUNT = re.compile(r"[0-9]+")
 
 
 @dataclass(frozen=True)

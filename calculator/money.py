@@ -112,7 +112,7 @@ def parse_amount(raw: object, field: str = "amount") -> Decimal:
 
 
 # A contract figure: 0.6, "0.6%", "25元", "¥3", full-width forms.
-_FIGURE = re.compile(r"\d+(?:\.\d+)?|\.\d+")
+_FIGURE = re.compile(r"[0-9]+(?:\.[0-9]+)?|\.[0-9]+")
 MAX_FIGURE_DIGITS = 20
 
 

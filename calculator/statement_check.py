@@ -25,9 +25,9 @@ from .statement_read import FIELD_NAMES_ZH, Table, channel_of, clean_cell
 TOLERANCE = Decimal("0.01")  # a one-fen difference is rounding, not a finding
 MINUS_TOLERANCE = -TOLERANCE
 ZERO = Decimal(0)
-_PLAIN = re.compile(r"\d{1,8}(?:\.\d{1,2})?")
-_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
-_COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})(?:\d{4,6})?")
+_PLAIN = re.compile(r"[0-9]{1,8}(?:\.[0-9]{1,2})?")
+_DATE = re.compile(r"([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})")
+_COMPACT_DATE = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})(?:[0-9]{4,6})?")
 _BASIS_POINT = Decimal("0.0001")
 _TENTH_POINT = Decimal("0.00001")
 _HALF_YUAN = Decimal("0.5")

@@ -117,8 +117,41 @@ class Table:
         return self.records[start:]
 
 
+# Signatures of files people pick by mistake instead of a CSV export.
+_NOT_TABLES = (
+    (
+        b"PK\x03\x04",
+        "这是 Excel（.xlsx）或压缩文件：请在 Excel 里“另存为”CSV 后再选择，或直接粘贴表格内容。",
+    ),
+    (b"\xd0\xcf\x11\xe0", "这是旧版 Excel（.xls）文件：请在 Excel 里“另存为”CSV 后再选择。"),
+    (b"%PDF", "这是 PDF 文件，无法核对：请从系统里导出 CSV 格式的交易明细。"),
+    (b"\xff\xfe", "这个文件是 UTF-16 编码：请另存为 CSV（UTF-8 或 GBK）后再选择。"),
+    (b"\xfe\xff", "这个文件是 UTF-16 编码：请另存为 CSV（UTF-8 或 GBK）后再选择。"),
+)
+
+
+def _refuse_binary(data: bytes) -> None:
+    """Refuse files that are not text before any decoder guesses at them.
+
+    GB18030 decodes almost any byte sequence, so without this check a picture
+    or a spreadsheet would come back as a table of nonsense to map by hand.
+    """
+    for signature, message in _NOT_TABLES:
+        if data.startswith(signature):
+            raise InputError("not_a_table", message, "file")
+    sample = data[:4096]
+    controls = sum(1 for byte in sample if byte < 32 and byte not in (9, 10, 13))
+    if b"\x00" in sample or controls > len(sample) // 100:
+        raise InputError(
+            "not_a_table",
+            "这个文件不是文字表格（可能是图片或其他格式）：请导出 CSV 格式的交易明细后再选择。",
+            "file",
+        )
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """Text and encoding name: UTF-8 (with or without BOM), else GB18030 (covers GBK)."""
+    _refuse_binary(data)
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8"), "utf-8-sig"
