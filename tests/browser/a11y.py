@@ -24,6 +24,11 @@ def axe_violations(page: Page) -> list[str]:
     """
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(_axe_source())
+        # Judge colours as they settle, not halfway through a fade-in.
+        page.add_style_tag(
+            content="*, *::before, *::after { transition: none !important; "
+            "animation: none !important; }"
+        )
     result = page.evaluate(
         """async (tags) => {
             const r = await axe.run(document, {runOnly: {type: "tag", values: tags}});

@@ -12,10 +12,13 @@ from tests.browser.conftest import all_pages
 
 PHONES = {"360x780": (360, 780), "390x844": (390, 844)}
 SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "phones"
-TOOL_CONTROLS = (
-    ".pos-calc input, .pos-calc select, .pos-calc button, .pos-tool input, "
-    ".pos-tool select, .pos-tool button, .pos-tool textarea"
-)
+CONTROLS = ":is(input, select, button, textarea, summary)"
+# Each tool page, the element that shows it is ready, and its root.
+TOOLS = {
+    "calculator/": ("[data-out=fee]", "#fee-calculator"),
+    "checklist/": ("#walk-progress", "#checklist-walker"),
+    "reconcile/": ("#recon-submit:enabled", "#statement-check"),
+}
 
 
 @pytest.mark.parametrize("phone", PHONES)
@@ -43,17 +46,19 @@ def test_no_horizontal_scrolling(
     assert not wide, f"pages wider than {width}px: {wide}"
 
 
+@pytest.mark.parametrize("tool", TOOLS)
 @pytest.mark.parametrize("phone", PHONES)
-def test_calculator_fits_and_tap_targets(browser: Browser, base_url: str, phone: str) -> None:
+def test_tools_fit_and_tap_targets(browser: Browser, base_url: str, phone: str, tool: str) -> None:
     width, height = PHONES[phone]
+    ready, root = TOOLS[tool]
     context = browser.new_context(
         viewport={"width": width, "height": height}, is_mobile=True, has_touch=True
     )
     page = context.new_page()
     page.set_default_timeout(60_000)
-    page.goto(base_url + "calculator/")
-    expect(page.locator("[data-out=fee]")).to_have_text("60.00 元")
-    controls = page.locator(TOOL_CONTROLS)
+    page.goto(base_url + tool)
+    expect(page.locator(ready)).not_to_have_text("", timeout=60_000)
+    controls = page.locator(f"{root} {CONTROLS}")
     assert controls.count() >= 3
     small = []
     for index in range(controls.count()):
@@ -65,14 +70,12 @@ def test_calculator_fits_and_tap_targets(browser: Browser, base_url: str, phone:
             control = control.locator("xpath=ancestor::label[1]")
         box = control.bounding_box()
         assert box is not None
-        if (
-            box["height"] < 44
-            or box["width"] < 44
-            or box["x"] < 0
-            or box["x"] + box["width"] > width
-        ):
-            small.append((control.get_attribute("id") or control.get_attribute("name"), box))
+        too_small = box["height"] < 44 or box["width"] < 44
+        outside = box["x"] < 0 or box["x"] + box["width"] > width
+        if too_small or outside:
+            small.append((control.get_attribute("id") or control.inner_text()[:20], box))
     assert not small, small
     assert page.evaluate("() => document.documentElement.scrollWidth") <= width
-    page.screenshot(path=str(SHOTS / f"calculator-filled-{phone}.png"), full_page=True)
+    name = tool.strip("/")
+    page.screenshot(path=str(SHOTS / f"{name}-ready-{phone}.png"), full_page=True)
     context.close()

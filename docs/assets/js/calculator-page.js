@@ -53,6 +53,10 @@ function dataTable(table) {
   const details = el("details", null, "pos-calc__data");
   details.append(el("summary", "图表数据（表格）"));
   const wrap = el("div", null, "pos-calc__scroll");
+  // A scrolling region must be reachable by keyboard (WCAG 2.1.1).
+  wrap.tabIndex = 0;
+  wrap.setAttribute("role", "region");
+  wrap.setAttribute("aria-label", table.caption);
   const node = el("table", null, "pos-calc__table");
   node.append(el("caption", table.caption));
   const head = node.createTHead().insertRow();
