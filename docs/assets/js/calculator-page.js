@@ -1,7 +1,7 @@
 // The fee calculator form: collects inputs, asks the worker, renders the reply
 // as text. It never computes and never builds HTML from input.
 
-import { latestOnly, onStatus, startRuntime } from "./py-client.js";
+import { debounced, latestOnly, mountRuntimeStatus, onStatus, startRuntime } from "./py-client.js";
 
 function setText(element, text) {
   if (element) element.textContent = text;
@@ -63,14 +63,14 @@ export function mount(root) {
       recompute();
     } else if (s.state === "failed") {
       root.dataset.failure = s.message || "";
-      setText(status, "计算引擎加载失败。下方的费率表仍然可用，也可以刷新页面重试。");
     }
   });
-  form.addEventListener("input", recompute);
+  form.addEventListener("input", debounced(recompute));
   form.addEventListener("change", recompute);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     recompute();
   });
+  mountRuntimeStatus(status, { retryRoot: root, note: "下方的费率表仍然可以查看。" });
   startRuntime(root);
 }
