@@ -7,10 +7,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tools.find_chromium import HOW_TO_GET, find_chromium
 from tools.static_server import serve
+
+# Loading Pyodide takes seconds, more on a busy machine; expect()'s 5 s default
+# made runtime waits flaky. A time limit is not what these tests check.
+expect.set_options(timeout=30_000)
 
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -162,6 +162,8 @@ function megabytes(bytes) {
  * back to the tool when the runtime is ready. Returns an unsubscribe.
  */
 export function mountRuntimeStatus(element, { retryRoot, note } = {}) {
+  // Back on a tool page after instant navigation: the tool already says ready.
+  if (status.state === "ready") return () => {};
   const box = document.createElement("span");
   box.className = "pos-runtime";
   const label = document.createElement("span");
@@ -198,14 +200,14 @@ export function mountRuntimeStatus(element, { retryRoot, note } = {}) {
       if (s.total) {
         bar.value = s.loaded / s.total;
         const percent = Math.floor((100 * s.loaded) / s.total);
-        label.textContent = `正在下载计算引擎：${megabytes(s.loaded)} / ${megabytes(s.total)} MB（${percent}%）`;
+        label.textContent = `正在加载计算引擎：已下载 ${megabytes(s.loaded)} / ${megabytes(s.total)} MB（${percent}%）`;
       } else {
         bar.removeAttribute("value");
-        label.textContent = "正在下载计算引擎……";
+        label.textContent = "正在加载计算引擎……";
       }
     } else if (s.state === "starting") {
       bar.removeAttribute("value");
-      label.textContent = "下载完成，正在启动计算引擎……";
+      label.textContent = "正在加载计算引擎：下载完成，正在启动……";
     } else if (s.state === "failed") {
       label.textContent = `${failureText(s)}${note ? ` ${note}` : ""}`;
     } else if (s.state === "ready") {
