@@ -57,3 +57,176 @@ def package_zip() -> bytes:
 
 def package_name(data: bytes) -> str:
     return f"calculator-{hashlib.sha256(data).hexdigest()[:12]}.zip"
+
+
+# --- Trimmed standard library -------------------------------------------------
+# Pyodide's python_stdlib.zip is 2.5 MB; a page that only runs our package needs
+# the modules Pyodide imports while starting plus what the package imports.
+# Those are kept (see trimmed_stdlib) and served instead, under a hashed name.
+
+STDLIB_ZIP = PYODIDE_DIR / "python_stdlib.zip"
+STARTUP_LIST = ROOT / "tools" / "pyodide_startup_modules.txt"
+STARTUP_SCRIPT = ROOT / "tools" / "pyodide_startup.mjs"
+# Imported without an import statement in any .py file: codecs are looked up
+# by name (utf-8 for text, cp437 for member names when unpackArchive reads our
+# zip), and the C `_decimal` module imports `numbers` itself.
+DYNAMIC_ROOTS = (
+    "encodings.aliases",
+    "encodings.utf_8",
+    "encodings.cp437",
+    "encodings.ascii",
+    "numbers",
+)
+# Front doors that never run in the browser.
+_NOT_IN_BROWSER = {"cli.py", "__main__.py"}
+
+
+def startup_modules() -> set[str]:
+    """Modules Pyodide imports from the zip while starting (recorded, pinned)."""
+    lines = STARTUP_LIST.read_text(encoding="utf-8").splitlines()
+    header = f"# pyodide {pyodide_version()}"
+    if not lines or lines[0] != header:
+        raise RuntimeMissing(
+            f"{STARTUP_LIST} was recorded for another Pyodide ({lines[:1]}, need {header!r}): "
+            "run `.venv/bin/python -m tools.runtime_files --record-startup`."
+        )
+    return {line.strip() for line in lines[1:] if line.strip() and not line.startswith("#")}
+
+
+def record_startup_modules() -> None:
+    """Rewrite STARTUP_LIST by starting the pinned Pyodide under Node."""
+    import subprocess
+
+    done = subprocess.run(
+        ["node", str(STARTUP_SCRIPT)], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    STARTUP_LIST.write_text(f"# pyodide {pyodide_version()}\n{done.stdout}", encoding="utf-8")
+
+
+def _imports_in(source: str, module: str, is_package: bool) -> set[str]:
+    """Every module an import statement in `source` may load (any depth, any branch)."""
+    import ast
+
+    found: set[str] = set()
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        # Newer syntax than this CPython parses: fall back to a line scan.
+        return _imports_by_regex(source, module, is_package)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = _absolute(node.module or "", node.level, module, is_package)
+            found.add(base)
+            found.update(f"{base}.{a.name}" for a in node.names if a.name != "*")
+    return found
+
+
+def _absolute(name: str, level: int, module: str, is_package: bool) -> str:
+    if not level:
+        return name
+    package = module if is_package else module.rpartition(".")[0]
+    for _ in range(level - 1):
+        package = package.rpartition(".")[0]
+    return f"{package}.{name}" if name else package
+
+
+def _imports_by_regex(source: str, module: str, is_package: bool) -> set[str]:
+    import re
+
+    found: set[str] = set()
+    pattern = r"^\s*(?:from\s+([.\w]+)\s+import\s+\(?([\w\s,]+)|import\s+([\w., ]+))"
+    for match in re.finditer(pattern, source, re.M):
+        if match.group(3):
+            found.update(p.strip().split(" as ")[0] for p in match.group(3).split(","))
+            continue
+        dotted = match.group(1)
+        level = len(dotted) - len(dotted.lstrip("."))
+        base = _absolute(dotted.lstrip("."), level, module, is_package)
+        found.add(base)
+        names = [n.split(" as ")[0].strip() for n in match.group(2).split(",")]
+        found.update(f"{base}.{n}" for n in names if n)
+    return found
+
+
+def package_stdlib_imports() -> set[str]:
+    """Standard-library modules our package imports on the browser path."""
+    found: set[str] = set()
+    for path in package_files():
+        if path.suffix != ".py" or path.name in _NOT_IN_BROWSER:
+            continue
+        module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        is_package = path.name == "__init__.py"
+        module = module.removesuffix(".__init__")
+        imports = _imports_in(path.read_text(encoding="utf-8"), module, is_package)
+        found.update(m for m in imports if m.split(".")[0] not in {"calculator", "__future__"})
+    return found
+
+
+def _member(names: set[str], module: str) -> str | None:
+    path = module.replace(".", "/")
+    for candidate in (f"{path}/__init__.py", f"{path}.py"):
+        if candidate in names:
+            return candidate
+    return None
+
+
+def kept_stdlib_modules(archive: zipfile.ZipFile) -> set[str]:
+    """Startup modules, plus the import closure of what our package imports.
+
+    The closure follows every import statement (also inside functions and
+    try blocks), so a module the package may reach is never missing; it does
+    not descend into startup modules, which Pyodide has already loaded.
+    """
+    names = set(archive.namelist())
+    startup = startup_modules()
+    kept = {m for m in startup if _member(names, m)}
+    todo = [*package_stdlib_imports(), *DYNAMIC_ROOTS, "__future__"]
+    while todo:
+        module = todo.pop()
+        member = _member(names, module)
+        if member is None or module in kept:
+            continue
+        kept.add(module)
+        parts = module.split(".")
+        todo.extend(".".join(parts[:i]) for i in range(1, len(parts)))
+        if module in startup:
+            continue
+        source = archive.read(member).decode("utf-8")
+        todo.extend(_imports_in(source, module, member.endswith("__init__.py")))
+    return kept
+
+
+def trimmed_stdlib(source: Path = STDLIB_ZIP) -> bytes:
+    """A reproducible python_stdlib.zip holding only kept_stdlib_modules()."""
+    with zipfile.ZipFile(source) as archive:
+        names = set(archive.namelist())
+        keep = {_member(names, m) for m in kept_stdlib_modules(archive)}
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as out:
+            for info in archive.infolist():
+                if info.is_dir() or info.filename in keep:
+                    out.writestr(info, archive.read(info), compress_type=info.compress_type)
+    return buffer.getvalue()
+
+
+def stdlib_name(data: bytes) -> str:
+    return f"python_stdlib-{hashlib.sha256(data).hexdigest()[:12]}.zip"
+
+
+def lock_info() -> dict[str, str]:
+    """The `info` block of pyodide-lock.json: all Pyodide checks when no
+    packages are loaded, so the page passes it instead of fetching 120 KB."""
+    lock = json.loads((PYODIDE_DIR / "pyodide-lock.json").read_text(encoding="utf-8"))
+    return lock["info"]
+
+
+if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:] == ["--record-startup"]:
+        record_startup_modules()
+        print(f"wrote {STARTUP_LIST}")
+    else:
+        sys.exit("usage: python -m tools.runtime_files --record-startup")

@@ -7,6 +7,7 @@ File names carry a version or content hash so deployers can cache them forever.
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -21,10 +22,17 @@ _state: dict[str, object] = {}
 def on_config(config, **_):  # noqa: ANN001, ANN201 - MkDocs hook signature
     data = runtime_files.package_zip()
     version = runtime_files.pyodide_version()
-    _state.update(zip=data, version=version)
+    stdlib = runtime_files.trimmed_stdlib()
+    _state.update(zip=data, version=version, stdlib=stdlib)
+    wasm_bytes = (runtime_files.PYODIDE_DIR / "pyodide.asm.wasm").stat().st_size
     config["extra"]["runtime"] = {
         "package": runtime_files.package_name(data),
         "pyodide": f"pyodide-{version}",
+        # Served instead of Pyodide's 2.5 MB python_stdlib.zip (see runtime_files).
+        "stdlib": runtime_files.stdlib_name(stdlib),
+        # Uncompressed sizes of what the worker downloads, for an honest progress bar.
+        "bytes": f"{wasm_bytes} {len(stdlib)} {len(data)}",
+        "lock": json.dumps(runtime_files.lock_info(), separators=(",", ":")),
     }
     return config
 
@@ -39,3 +47,4 @@ def on_post_build(config, **_):  # noqa: ANN001, ANN201
     py_dir = site / "assets" / "py"
     py_dir.mkdir(parents=True, exist_ok=True)
     (py_dir / runtime["package"]).write_bytes(_state["zip"])
+    (py_dir / runtime["stdlib"]).write_bytes(_state["stdlib"])

@@ -4,7 +4,14 @@
 // parsed with DOMParser and imported node by node after a safety check.
 // The state lives in the query string; on open the Python side validates it.
 
-import { ask, latestOnly, onStatus, startRuntime } from "./py-client.js";
+import {
+  ask,
+  debounced,
+  latestOnly,
+  mountRuntimeStatus,
+  onStatus,
+  startRuntime,
+} from "./py-client.js";
 
 const CHANNELS = ["credit", "debit", "wechat", "alipay", "unionpay_qr"];
 const VIEWS = ["single", "gross", "month", "compare"];
@@ -466,10 +473,13 @@ export function mount(root) {
     }
   }
 
-  function changed() {
+  // Typing is debounced (the first key answers at once); picks answer at once.
+  const recomputeSoon = debounced(recompute);
+  function changed(event) {
     showView();
     updateLink();
-    recompute();
+    if (event && event.type === "input") recomputeSoon();
+    else recompute();
   }
 
   let unsubscribe = null;
@@ -486,8 +496,8 @@ export function mount(root) {
       setText(status, "计算引擎已就绪，修改数字即可重新计算。");
       recompute();
     } else if (s.state === "failed") {
+      // mountRuntimeStatus shows the Chinese message and the retry button.
       root.dataset.failure = s.message || "";
-      setText(status, "计算引擎加载失败。下方的费率表仍然可用，也可以刷新页面重试。");
     }
   });
   form.addEventListener("input", changed);
@@ -507,5 +517,6 @@ export function mount(root) {
     }
   });
   showView();
+  mountRuntimeStatus(status, { retryRoot: root, note: "下方的费率表仍然可以查看。" });
   startRuntime(root);
 }

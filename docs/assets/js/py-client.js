@@ -2,9 +2,15 @@
 // Material's instant navigation keeps this module alive between pages, so the
 // runtime loads once. Pages ask through `ask(fn, args)`; the newest request
 // per channel wins, so a late reply never overwrites a newer answer.
+//
+// Pages whose front matter says `runtime: true` also load this module from
+// <head> (async), and it starts the worker before the page has even finished
+// parsing. The runtime's file names come from <meta name="pos-runtime">.
 
 let worker = null;
-let status = { state: "idle" }; // idle | loading | ready | failed
+let config = null;
+// idle | loading {loaded, total} | starting | ready | failed {reason, message}
+let status = { state: "idle" };
 const statusListeners = new Set();
 const pending = new Map();
 let nextId = 0;
@@ -14,29 +20,71 @@ function setStatus(next) {
   for (const listener of statusListeners) listener(status);
 }
 
-function assetsURL() {
-  return new URL("../", import.meta.url);
+function readConfig(root) {
+  const source = document.querySelector('meta[name="pos-runtime"]') || root;
+  if (!source || !source.dataset.runtime) return null;
+  const assets = new URL("../", import.meta.url);
+  const data = source.dataset;
+  const sizes = (data.bytes || "0 0 0").split(" ").map(Number);
+  return {
+    type: "init",
+    runtimeURL: new URL(`${data.runtime}/`, assets).href,
+    packageURL: new URL(`py/${data.package}`, assets).href,
+    stdlibURL: data.stdlib
+      ? new URL(`py/${data.stdlib}`, assets).href
+      : new URL(`${data.runtime}/python_stdlib.zip`, assets).href,
+    sizes: { wasm: sizes[0], stdlib: sizes[1], package: sizes[2] },
+    lockInfo: data.lock ? JSON.parse(data.lock) : undefined,
+  };
 }
 
-/** Start the runtime (once). `root` carries data-runtime and data-package. */
+function failWith(reason, message) {
+  if (status.state === "failed") return;
+  // A failed worker says nothing more: stop it, so a late progress message
+  // cannot cover the failure, and free its memory for the retry.
+  if (worker) worker.terminate();
+  setStatus({ state: "failed", reason, message });
+  for (const resolve of pending.values()) resolve({ error: { code: "runtime_failed" } });
+  pending.clear();
+}
+
+/** Start the runtime (once). `root` may carry data-runtime/data-package. */
 export function startRuntime(root) {
   if (worker) return;
-  const assets = assetsURL();
-  const runtimeURL = new URL(`${root.dataset.runtime}/`, assets).href;
-  const packageURL = new URL(`py/${root.dataset.package}`, assets).href;
-  worker = new Worker(new URL("./py-worker.js", import.meta.url), { type: "module" });
+  config = config || readConfig(root);
+  if (!config) return;
+  try {
+    worker = new Worker(new URL("./py-worker.js", import.meta.url), { type: "module" });
+  } catch (error) {
+    failWith("no-worker", String(error));
+    return;
+  }
+  const current = worker;
   worker.onmessage = (event) => {
     const message = event.data;
-    if (message.type === "ready") setStatus({ state: "ready" });
-    else if (message.type === "failed") setStatus({ state: "failed", message: message.message });
+    if (current !== worker || status.state === "failed") return;
+    if (message.type === "progress") {
+      const done = message.loaded >= message.total;
+      setStatus(done ? { state: "starting" } : { state: "loading", ...message });
+    } else if (message.type === "ready") setStatus({ state: "ready" });
+    else if (message.type === "failed") failWith(message.reason, message.message);
     else if (pending.has(message.id)) {
       pending.get(message.id)(message.reply);
       pending.delete(message.id);
     }
   };
-  worker.onerror = (event) => setStatus({ state: "failed", message: String(event.message) });
-  setStatus({ state: "loading" });
-  worker.postMessage({ type: "init", runtimeURL, packageURL });
+  worker.onerror = (event) =>
+    current === worker && failWith("no-worker", String(event.message || "worker error"));
+  setStatus({ state: "loading", loaded: 0, total: 0 });
+  worker.postMessage(config);
+}
+
+/** Drop a failed worker and start again (the files already received are cached). */
+export function retryRuntime(root) {
+  if (worker) worker.terminate();
+  worker = null;
+  status = { state: "idle" };
+  startRuntime(root);
 }
 
 /** Call status listeners now and on every change; returns an unsubscribe. */
@@ -65,3 +113,113 @@ export function latestOnly() {
     return ticket === latest ? reply : null;
   };
 }
+
+/**
+ * Typed input → at most one call per `wait` ms. The first keystroke after a
+ * pause runs at once (no added delay); keystrokes inside the window collapse
+ * into one trailing call with the newest input, so the last value always wins.
+ */
+export function debounced(fn, wait = 60) {
+  let timer = null;
+  let queued = false;
+  const fire = () => {
+    if (queued) {
+      queued = false;
+      fn();
+      timer = setTimeout(fire, wait);
+    } else timer = null;
+  };
+  return () => {
+    if (timer) {
+      queued = true;
+      return;
+    }
+    fn();
+    timer = setTimeout(fire, wait);
+  };
+}
+
+const FAILURE_ZH = {
+  "no-wasm":
+    "您的浏览器不支持 WebAssembly，计算器无法运行。请换用新版的微信、Chrome、Edge 或 Safari 打开本页。",
+  "no-worker": "您的浏览器无法启动计算器（不支持后台计算）。请换用新版浏览器打开本页。",
+  memory: "手机内存不足，计算器没能启动。请关掉一些其他应用或网页后点“重试”。",
+  network: "计算器没能下载完成，可能是网络中断或被拦截。请检查网络后点“重试”。",
+  other: "计算器启动失败。请点“重试”，或稍后刷新页面。",
+};
+
+/** The Chinese sentence for a failed status. */
+export function failureText(s) {
+  return FAILURE_ZH[s.reason] || FAILURE_ZH.other;
+}
+
+function megabytes(bytes) {
+  return (bytes / 1048576).toFixed(1);
+}
+
+/**
+ * Show the runtime's download progress, and on failure a Chinese message and
+ * a retry button, inside `element` (a tool's status area). Hands the element
+ * back to the tool when the runtime is ready. Returns an unsubscribe.
+ */
+export function mountRuntimeStatus(element, { retryRoot, note } = {}) {
+  // Back on a tool page after instant navigation: the tool already says ready.
+  if (status.state === "ready") return () => {};
+  const box = document.createElement("span");
+  box.className = "pos-runtime";
+  const label = document.createElement("span");
+  label.className = "pos-runtime__label";
+  const bar = document.createElement("progress");
+  bar.className = "pos-runtime__bar";
+  bar.max = 1;
+  const retry = document.createElement("button");
+  retry.type = "button";
+  retry.className = "pos-runtime__retry md-button";
+  retry.textContent = "重试";
+  retry.hidden = true;
+  retry.addEventListener("click", () => retryRuntime(retryRoot));
+  box.append(label, bar, retry);
+  element.replaceChildren(box);
+  element.dataset.runtime = "loading";
+
+  let stop = null;
+  let stopped = false;
+  const unsubscribe = () => {
+    stopped = true;
+    if (stop) stop();
+  };
+  stop = onStatus((s) => {
+    if (stopped) return;
+    if (!element.isConnected) {
+      unsubscribe();
+      return;
+    }
+    element.dataset.runtime = s.state;
+    retry.hidden = s.state !== "failed";
+    bar.hidden = s.state === "failed";
+    if (s.state === "loading" || s.state === "idle") {
+      if (s.total) {
+        bar.value = s.loaded / s.total;
+        const percent = Math.floor((100 * s.loaded) / s.total);
+        label.textContent = `正在加载计算引擎：已下载 ${megabytes(s.loaded)} / ${megabytes(s.total)} MB（${percent}%）`;
+      } else {
+        bar.removeAttribute("value");
+        label.textContent = "正在加载计算引擎……";
+      }
+    } else if (s.state === "starting") {
+      bar.removeAttribute("value");
+      label.textContent = "正在加载计算引擎：下载完成，正在启动……";
+    } else if (s.state === "failed") {
+      label.textContent = `${failureText(s)}${note ? ` ${note}` : ""}`;
+    } else if (s.state === "ready") {
+      if (box.isConnected) box.remove();
+      unsubscribe();
+    }
+  });
+  if (stopped) stop();
+  return unsubscribe;
+}
+
+// Early start on runtime pages (see overrides/main.html).
+const early = document.querySelector('meta[name="pos-runtime"][data-start="early"]');
+if (early) startRuntime(early);

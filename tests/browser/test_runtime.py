@@ -1,0 +1,130 @@
+"""The runtime's loading and failure paths in Chromium: progress while it
+downloads, a Chinese message and a working retry when it cannot load, the
+static table readable all along, and the newest input always winning."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, Route, expect
+
+from calculator import api
+from tests.browser.conftest import PageWatch
+
+RUNTIME = re.compile(r"/assets/(pyodide-[^/]+/|py/)")
+LOAD = 60_000  # ms: the runtime on a busy 2-core machine
+
+
+def _static_table_readable(page: Page) -> None:
+    table = page.locator(".md-content table").first
+    expect(table).to_be_visible()
+    expect(table).to_contain_text(api.fee("10000", "credit")["fee"])
+
+
+def test_progress_bar_then_live_calculator(watched: PageWatch, base_url: str) -> None:
+    page = watched.page
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    # Slow enough (about 40 Mbit/s) that the download is seen in progress.
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 20, "downloadThroughput": 5e6, "uploadThroughput": 5e6},
+    )
+    page.goto(base_url + "calculator/")
+    status = page.locator("#calc-status")
+    expect(status).to_contain_text(re.compile(r"正在加载计算引擎：已下载 \d+\.\d / \d+\.\d MB"))
+    expect(status.locator("progress")).to_have_attribute("value", re.compile(r"^0\.\d+|^0$"))
+    expect(page.locator("[data-out=fee]")).to_have_text(
+        f"{api.fee('10000', 'credit')['fee']} 元", timeout=LOAD
+    )
+    expect(status).to_contain_text("就绪", timeout=LOAD)
+    assert status.locator("progress").count() == 0
+    assert not watched.errors, watched.errors
+
+
+@pytest.mark.parametrize(
+    ("how", "message"),
+    [("blocked", "没能下载完成"), ("404", "没能下载完成"), ("broken wasm", "启动失败")],
+)
+def test_failure_says_so_and_retry_works(
+    watched: PageWatch, base_url: str, how: str, message: str
+) -> None:
+    page = watched.page
+
+    def refuse(route: Route) -> None:
+        url = route.request.url
+        if how == "blocked":
+            route.abort("blockedbyclient")
+        elif how == "404":
+            route.fulfill(status=404, body="not found") if url.endswith(
+                ".wasm"
+            ) else route.fallback()
+        elif url.endswith(".wasm"):
+            route.fulfill(status=200, body=b"\0asm-not-really", content_type="application/wasm")
+        else:
+            route.fallback()
+
+    page.context.route(RUNTIME, refuse)
+    page.goto(base_url + "calculator/")
+    status = page.locator("#calc-status")
+    expect(status).to_contain_text(message, timeout=LOAD)
+    expect(status).to_contain_text("费率表仍然可以查看")
+    retry = status.get_by_role("button", name="重试")
+    expect(retry).to_be_visible()
+    _static_table_readable(page)
+
+    page.context.unroute(RUNTIME, refuse)
+    retry.click()
+    expect(page.locator("[data-out=fee]")).to_have_text(
+        f"{api.fee('10000', 'credit')['fee']} 元", timeout=LOAD
+    )
+    expect(retry).to_have_count(0)
+    assert not watched.off_origin, watched.off_origin
+
+
+# What an old browser or a phone short of memory would show the worker,
+# put in front of the real worker script (Chromium's own flags for this
+# do not reach a module worker).
+NO_WASM = "globalThis.WebAssembly = undefined;\n"
+NO_MEMORY = """
+for (const name of ["instantiate", "instantiateStreaming"]) {
+  WebAssembly[name] = async () => {
+    throw new RangeError("WebAssembly.Memory(): could not allocate memory");
+  };
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("shim", "message"), [(NO_WASM, "不支持 WebAssembly"), (NO_MEMORY, "内存不足")]
+)
+def test_old_browser_or_little_memory(
+    watched: PageWatch, base_url: str, site_dir: Path, shim: str, message: str
+) -> None:
+    page = watched.page
+    worker_js = (site_dir / "assets" / "js" / "py-worker.js").read_text(encoding="utf-8")
+    page.context.route(
+        "**/assets/js/py-worker.js",
+        lambda route: route.fulfill(body=shim + worker_js, content_type="text/javascript"),
+    )
+    page.goto(base_url + "calculator/")
+    status = page.locator("#calc-status")
+    expect(status).to_contain_text(message, timeout=LOAD)
+    expect(status.get_by_role("button", name="重试")).to_be_visible()
+    _static_table_readable(page)
+
+
+def test_newest_input_wins(watched: PageWatch, base_url: str) -> None:
+    page = watched.page
+    page.goto(base_url + "calculator/")
+    expect(page.locator("#calc-status")).to_contain_text("就绪", timeout=LOAD)
+    amount = page.locator("#calc-amount")
+    amount.fill("")
+    amount.press_sequentially("123456.78", delay=5)
+    expected = api.fee("123456.78", "credit")["fee"]
+    expect(page.locator("[data-out=fee]")).to_have_text(f"{expected} 元")
+    page.wait_for_timeout(300)
+    expect(page.locator("[data-out=fee]")).to_have_text(f"{expected} 元")
+    assert not watched.errors, watched.errors

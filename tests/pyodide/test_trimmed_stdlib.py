@@ -1,0 +1,69 @@
+"""The trimmed standard library the site serves runs every api call exactly
+like CPython does, in the pinned Pyodide under Node."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from calculator import api
+from tests.pyodide.test_same_in_pyodide import _requests
+from tools import runtime_files
+
+pytestmark = pytest.mark.pyodide
+HERE = Path(__file__).parent
+
+
+@pytest.fixture(scope="module")
+def trimmed_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], dict, bytes]:
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("Node.js is needed for the Pyodide tests (apt-get install nodejs)")
+    work = tmp_path_factory.mktemp("trimmed")
+    (work / "calculator.zip").write_bytes(runtime_files.package_zip())
+    stdlib = runtime_files.trimmed_stdlib()
+    (work / "stdlib.zip").write_bytes(stdlib)
+    requests = _requests()
+    (work / "requests.json").write_text(json.dumps(requests), encoding="utf-8")
+    done = subprocess.run(
+        [
+            node,
+            str(HERE / "run_trimmed.mjs"),
+            *(str(work / n) for n in ("calculator.zip", "stdlib.zip", "requests.json")),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=runtime_files.ROOT,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return requests, json.loads(done.stdout), stdlib
+
+
+def test_trimmed_stdlib_gives_cpython_replies(trimmed_run: tuple[list[str], dict, bytes]) -> None:
+    requests, result, _ = trimmed_run
+    assert len(result["replies"]) == len(requests) > 1000
+    mismatches = [
+        (req, got)
+        for req, got in zip(requests, result["replies"], strict=True)
+        if got != api.call_json(req)
+    ]
+    assert not mismatches, mismatches[:5]
+
+
+def test_trim_is_real(trimmed_run: tuple[list[str], dict, bytes]) -> None:
+    """Less than half the bytes of Pyodide's zip, and what ran came from it."""
+    _, result, stdlib = trimmed_run
+    full = runtime_files.STDLIB_ZIP.stat().st_size
+    assert len(stdlib) < full / 2, (len(stdlib), full)
+    members = set(zipfile.ZipFile(io.BytesIO(stdlib)).namelist())
+    for module in ("decimal", "tomllib", "json", "encodings.utf_8"):
+        assert module in result["loaded"], module
+    assert "email/__init__.py" not in members

@@ -1,0 +1,67 @@
+"""What the build puts in place for the browser runtime: the trimmed standard
+library, honest sizes for the progress bar, and runtime hints only on the
+pages that run Python."""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+
+from tools import runtime_files
+
+
+def _meta(page: str) -> dict[str, str]:
+    tag = re.search(r'<meta name="pos-runtime"([^>]*)>', page, re.S)
+    assert tag, "no <meta name=pos-runtime>"
+    return {k: html.unescape(v) for k, v in re.findall(r'data-([a-z]+)="([^"]*)"', tag.group(1))}
+
+
+def _members(data: bytes) -> set[str]:
+    return set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+
+
+def test_trimmed_stdlib_keeps_startup_and_package_imports() -> None:
+    data = runtime_files.trimmed_stdlib()
+    members = _members(data)
+    with zipfile.ZipFile(runtime_files.STDLIB_ZIP) as full:
+        names = set(full.namelist())
+    wanted = runtime_files.startup_modules() | runtime_files.package_stdlib_imports()
+    # Frozen or built-in modules (and names like collections.abc.Callable) have no file.
+    files = {runtime_files._member(names, m) for m in wanted} - {None}
+    missing = files - members
+    assert not missing, missing
+    assert {"decimal.py", "tomllib/__init__.py", "numbers.py"} <= members
+    assert runtime_files.trimmed_stdlib() == data, "trimmed stdlib is not reproducible"
+
+
+def test_built_site_serves_what_the_meta_names(site_dir: Path) -> None:
+    page = (site_dir / "calculator" / "index.html").read_text(encoding="utf-8")
+    meta = _meta(page)
+    assert meta["start"] == "early"
+    py = site_dir / "assets" / "py"
+    stdlib = (py / meta["stdlib"]).read_bytes()
+    assert meta["stdlib"] == runtime_files.stdlib_name(stdlib)
+    wasm = site_dir / "assets" / meta["runtime"] / "pyodide.asm.wasm"
+    sizes = [wasm.stat().st_size, len(stdlib), (py / meta["package"]).stat().st_size]
+    assert meta["bytes"] == " ".join(map(str, sizes))
+    lock = json.loads((site_dir / "assets" / meta["runtime"] / "pyodide-lock.json").read_text())
+    assert json.loads(meta["lock"]) == lock["info"]
+
+
+def test_only_runtime_pages_start_the_runtime(site_dir: Path) -> None:
+    starters = []
+    for path in sorted(site_dir.rglob("*.html")):
+        page = path.read_text(encoding="utf-8")
+        if 'name="pos-runtime"' not in page:
+            continue
+        early = _meta(page).get("start") == "early"
+        script = bool(re.search(r'<script type="module" async src="[^"]*py-client\.js"', page))
+        assert early == script, path
+        if early:
+            starters.append(path.relative_to(site_dir).as_posix())
+    assert "calculator/index.html" in starters
+    assert "index.html" not in starters and "fees/index.html" not in starters

@@ -1,0 +1,306 @@
+"""`make bench`: the built site in headless Chromium, against a bare loadPyodide().
+
+Copies site/ into a throw-away directory, adds bench/ (a bare page loading
+Pyodide the plain way from the same files, and a probe script that records
+timings as attributes, since the CSP forbids evaluating script), serves it
+with the deploy headers plus gzip (as the README tells deployers), and prints
+and writes bench/results/runtime.json. Numbers are for reading, not asserting.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import http.server
+import json
+import os
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright  # noqa: E402
+
+from tools.find_chromium import HOW_TO_GET, find_chromium  # noqa: E402
+from tools.static_server import SiteHandler  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_SRC = ROOT / "bench"
+RESULTS = ROOT / "bench" / "results" / "runtime.json"
+THROTTLE = {  # about a decent mobile connection: 10 Mbit/s, 100 ms latency
+    "offline": False,
+    "latency": 100,
+    "downloadThroughput": 10_000_000 / 8,
+    "uploadThroughput": 5_000_000 / 8,
+}
+COMPRESSIBLE = {".html", ".js", ".mjs", ".css", ".json", ".wasm", ".svg", ".xml"}
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"]
+
+
+class GzipHandler(SiteHandler):
+    """SiteHandler plus gzip for text and wasm, compressed once per file."""
+
+    cache: dict[str, bytes] = {}
+    lock = threading.Lock()
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server naming
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (accepts and path.suffix in COMPRESSIBLE and path.is_file()):
+            super().do_GET()
+            return
+        key = str(path)
+        with self.lock:
+            if key not in self.cache:
+                self.cache[key] = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+            body = self.cache[key]
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Vary", "Accept-Encoding")
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def prepare(site: Path, work: Path) -> tuple[Path, list[str], list[str]]:
+    """A copy of `site` with bench/ added; returns it, runtime pages, guide pages."""
+    copy = work / "site"
+    shutil.copytree(site, copy)
+    bench = copy / "bench"
+    bench.mkdir()
+    runtime_dir = next(p.name for p in (copy / "assets").glob("pyodide-*"))
+    shutil.copyfile(BENCH_SRC / "probe.js", bench / "probe.js")
+    shutil.copyfile(BENCH_SRC / "bare.html", bench / "bare.html")
+    bare_js = (BENCH_SRC / "bare.js").read_text(encoding="utf-8")
+    (bench / "bare.js").write_text(bare_js.replace("RUNTIME_DIR", runtime_dir), encoding="utf-8")
+    runtime_pages, guide_pages = [], []
+    for page in sorted(copy.rglob("index.html")):
+        rel = page.relative_to(copy).as_posix().removesuffix("index.html")
+        html = page.read_text(encoding="utf-8")
+        if 'data-start="early"' in html:
+            runtime_pages.append(rel)
+            depth = rel.count("/")
+            probe = "../" * depth + "bench/probe.js"
+            html = html.replace("<head>", f'<head>\n<script src="{probe}"></script>', 1)
+            page.write_text(html, encoding="utf-8")
+        elif rel != "404.html":
+            guide_pages.append(rel)
+    return copy, runtime_pages, guide_pages
+
+
+def serve(directory: Path) -> http.server.ThreadingHTTPServer:
+    handler = type("Handler", (GzipHandler,), {})
+
+    def factory(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        return handler(*args, directory=str(directory), **kwargs)
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), factory)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def new_page(browser: Browser, throttled: bool) -> tuple[BrowserContext, Page]:
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    if throttled:
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.send("Network.emulateNetworkConditions", THROTTLE)
+    return context, page
+
+
+def attribute(page: Page, name: str) -> str:
+    expect(page.locator("html")).to_have_attribute(name, re.compile(r"\d"), timeout=180_000)
+    return page.locator("html").get_attribute(name) or ""
+
+
+def longtasks(page: Page, until: float) -> list[int]:
+    raw = page.locator("html").get_attribute("data-bench-longtasks") or ""
+    tasks = [tuple(int(x) for x in item.split(":")) for item in raw.split(",") if item]
+    return [duration for start, duration in tasks if start <= until]
+
+
+class Transfer:
+    """Bytes on the wire for everything a page and its workers fetched
+    (encoded body plus headers, as Playwright reports them)."""
+
+    def __init__(self, context: BrowserContext) -> None:
+        self.total = 0
+        self.urls: list[str] = []
+        context.on("request", lambda r: self.urls.append(r.url))
+        context.on("requestfinished", self._finished)
+
+    def _finished(self, request) -> None:  # noqa: ANN001
+        sizes = request.sizes()
+        self.total += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+
+
+def cold(browser: Browser, url: str, attr: str, throttled: bool) -> tuple[float, list[int], int]:
+    context, page = new_page(browser, throttled)
+    transfer = Transfer(context)
+    page.goto(url)
+    ms = float(attribute(page, attr))
+    page.wait_for_timeout(300)
+    tasks = longtasks(page, ms)
+    context.close()
+    return ms, tasks, transfer.total
+
+
+def warm(browser: Browser, url: str) -> tuple[float, float]:
+    """First and second visit in one context (the second reuses the HTTP cache)."""
+    context, page = new_page(browser, False)
+    page.goto(url)
+    first = float(attribute(page, "data-bench-first-fee"))
+    page.close()
+    page = context.new_page()
+    page.goto(url)
+    second = float(attribute(page, "data-bench-first-fee"))
+    context.close()
+    return first, second
+
+
+def input_latency(browser: Browser, url: str, count: int = 50) -> list[float]:
+    context, page = new_page(browser, False)
+    page.goto(url)
+    attribute(page, "data-bench-first-fee")
+    expect(page.locator("#calc-status")).to_contain_text("就绪")
+    for i in range(count):
+        page.fill("#calc-amount", str(10_000 + 37 * (i + 1)))
+        expect(page.locator("html")).to_have_attribute("data-bench-n", str(i + 1))
+        page.wait_for_timeout(100)  # a person types slower than this
+    raw = page.locator("html").get_attribute("data-bench-latencies") or ""
+    context.close()
+    return [float(x) for x in raw.split(",") if x]
+
+
+def guide_bytes(browser: Browser, base: str, pages: list[str]) -> dict[str, dict]:
+    result = {}
+    for path in pages:
+        context, page = new_page(browser, False)
+        transfer = Transfer(context)
+        page.goto(base + path, wait_until="networkidle")
+        page.wait_for_timeout(200)
+        wasm = [u for u in transfer.urls if ".wasm" in u or "/assets/pyodide-" in u]
+        result[path or "/"] = {"bytes": transfer.total, "fetched_wasm": bool(wasm)}
+        context.close()
+    return result
+
+
+def median(values: list[float]) -> float:
+    return round(statistics.median(values), 1)
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return round(ordered[max(0, round(0.95 * len(ordered)) - 1)], 1)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--site", type=Path, default=ROOT / "site")
+    parser.add_argument("--runs", type=int, default=3, help="cold runs per page, unthrottled")
+    parser.add_argument("--throttled-runs", type=int, default=2)
+    args = parser.parse_args()
+    if not (args.site / "index.html").is_file():
+        sys.exit(f"{args.site} has no built site: run `make build` first.")
+    executable = find_chromium()
+    if executable is None:
+        sys.exit(HOW_TO_GET)
+
+    with tempfile.TemporaryDirectory(prefix="pos-bench-") as tmp:
+        copy, runtime_pages, guides = prepare(args.site, Path(tmp))
+        server = serve(copy)
+        base = f"http://127.0.0.1:{server.server_address[1]}/"
+        calc = base + runtime_pages[0]
+        bare = base + "bench/bare.html"
+        out: dict = {"when": time.strftime("%Y-%m-%d %H:%M:%S"), "page": runtime_pages[0]}
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+            # Warm-up so the first measured run does not pay for browser start.
+            cold(browser, bare, "data-bench-ready", False)
+            for label, throttled, runs in (
+                ("unthrottled", False, args.runs),
+                ("throttled", True, args.throttled_runs),
+            ):
+                ours, ref, ours_tasks, ref_tasks, ours_bytes, ref_bytes = [], [], [], [], [], []
+                for _ in range(runs):
+                    # Alternate so neither page always runs on a warmer machine.
+                    ms, tasks, sent = cold(browser, calc, "data-bench-first-fee", throttled)
+                    ours.append(ms)
+                    ours_tasks += tasks
+                    ours_bytes.append(sent)
+                    ms, tasks, sent = cold(browser, bare, "data-bench-ready", throttled)
+                    ref.append(ms)
+                    ref_tasks += tasks
+                    ref_bytes.append(sent)
+                out[label] = {
+                    "calculator_first_fee_ms": median(ours),
+                    "bare_loadpyodide_ms": median(ref),
+                    "ratio": round(statistics.median(ours) / statistics.median(ref), 2),
+                    "calculator_runs_ms": ours,
+                    "bare_runs_ms": ref,
+                    "calculator_bytes": max(ours_bytes),
+                    "bare_bytes": max(ref_bytes),
+                    "calculator_longest_task_ms": max(ours_tasks, default=0),
+                    "calculator_tasks_over_200ms": sum(t > 200 for t in ours_tasks),
+                    "bare_longest_task_ms": max(ref_tasks, default=0),
+                }
+            first, second = warm(browser, calc)
+            out["warm"] = {"first_visit_ms": first, "second_visit_first_fee_ms": second}
+            latencies = input_latency(browser, calc)
+            out["input_to_result_ms"] = {
+                "count": len(latencies),
+                "median": median(latencies),
+                "p95": p95(latencies),
+                "max": max(latencies),
+            }
+            out["guide_pages"] = guide_bytes(browser, base, guides)
+            browser.close()
+        server.shutdown()
+
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(out, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    report(out)
+    print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
+    return 0
+
+
+def report(out: dict) -> None:
+    print(f"page: {out['page']}   (gzip on, strict CSP, headless Chromium)")
+    for label in ("unthrottled", "throttled"):
+        r = out[label]
+        print(
+            f"{label:>11}: first fee {r['calculator_first_fee_ms']:7.0f} ms   "
+            f"bare loadPyodide {r['bare_loadpyodide_ms']:7.0f} ms   ratio {r['ratio']:.2f}   "
+            f"bytes {r['calculator_bytes'] / 1e6:.2f} MB vs {r['bare_bytes'] / 1e6:.2f} MB"
+        )
+        print(
+            f"{'':>11}  longest main-thread task {r['calculator_longest_task_ms']} ms "
+            f"({r['calculator_tasks_over_200ms']} over 200 ms); "
+            f"bare page {r['bare_longest_task_ms']} ms"
+        )
+    w = out["warm"]
+    print(f"       warm: second visit first fee {w['second_visit_first_fee_ms']:.0f} ms")
+    lat = out["input_to_result_ms"]
+    print(
+        f"      input: {lat['count']} inputs, median {lat['median']} ms, "
+        f"p95 {lat['p95']} ms, max {lat['max']} ms"
+    )
+    for path, g in out["guide_pages"].items():
+        flag = "  WASM!" if g["fetched_wasm"] else ""
+        print(f"      guide: {path:<16} {g['bytes'] / 1024:7.1f} KB{flag}")
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    sys.exit(main())
