@@ -32,7 +32,7 @@ build: deps
 lint: deps
 	$(BIN)/ruff check calculator macros tools tests
 	$(BIN)/ruff format --check calculator macros tools tests
-	node_modules/.bin/prettier --check "docs/assets/**/*.{js,css}" "tests/**/*.mjs" --no-error-on-unmatched-pattern "tools/**/*.{js,mjs}"
+	node_modules/.bin/prettier --check "docs/assets/**/*.{js,css}" "tests/**/*.mjs" "tools/**/*.mjs" "bench/**/*.js"
 
 test: deps lint
 	@$(BIN)/python tools/find_chromium.py >/dev/null

@@ -6,7 +6,9 @@ import { loadPyodide } from "pyodide";
 
 const [packagePath, statementPath, repeats] = process.argv.slice(2);
 const pyodide = await loadPyodide();
-pyodide.unpackArchive(new Uint8Array(await readFile(packagePath)), "zip", { extractDir: "/home/pyodide/app" });
+pyodide.unpackArchive(new Uint8Array(await readFile(packagePath)), "zip", {
+  extractDir: "/home/pyodide/app",
+});
 pyodide.runPython("import sys; sys.path.insert(0, '/home/pyodide/app')");
 pyodide.FS.writeFile("/home/pyodide/statement.csv", new Uint8Array(await readFile(statementPath)));
 const timings = pyodide.runPython(`
