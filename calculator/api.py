@@ -601,7 +601,16 @@ def call_json(request: str) -> str:
             raise ValueError(name)
         clean = {str(k): v for k, v in args.items() if k != "plans_file"}
         reply = safe_call(name, **clean)
-    except (ValueError, KeyError, TypeError):
+    except DataError as error:  # before ValueError, which it subclasses
+        reply = {
+            "error": {
+                "code": "data_error",
+                "message_zh": "费率数据有误，请稍后再试。",
+                "field": "",
+                "detail": str(error),
+            }
+        }
+    except (ValueError, KeyError, TypeError, RecursionError):
         reply = {
             "error": {
                 "code": "bad_request",
@@ -609,13 +618,14 @@ def call_json(request: str) -> str:
                 "field": "",
             }
         }
-    except DataError as error:
+    except Exception as error:  # noqa: BLE001 - the page must get an answer, never a crash
         reply = {
             "error": {
-                "code": "data_error",
-                "message_zh": "费率数据有误，请稍后再试。",
+                "code": "internal",
+                "message_zh": "计算出了意外的错误，请刷新页面重试；"
+                "如果一直出错，请换一台设备或稍后再试。",
                 "field": "",
-                "detail": str(error),
+                "detail": f"{type(error).__name__}: {error}",
             }
         }
     return json.dumps(reply, ensure_ascii=False)

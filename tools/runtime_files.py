@@ -75,6 +75,9 @@ DYNAMIC_ROOTS = (
     "encodings.utf_8",
     "encodings.cp437",
     "encodings.ascii",
+    # Statement exports: UTF-8 with BOM, and GB18030 (which reads GBK files).
+    "encodings.utf_8_sig",
+    "encodings.gb18030",
     "numbers",
 )
 # Front doors that never run in the browser.

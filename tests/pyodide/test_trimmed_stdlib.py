@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from calculator import api
+from tests.pyodide.test_reconcile_in_pyodide import _requests as _statement_requests
 from tests.pyodide.test_same_in_pyodide import _requests
 from tools import runtime_files
 
@@ -29,7 +30,8 @@ def trimmed_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], di
     (work / "calculator.zip").write_bytes(runtime_files.package_zip())
     stdlib = runtime_files.trimmed_stdlib()
     (work / "stdlib.zip").write_bytes(stdlib)
-    requests = _requests()
+    # Statements too: their codecs (GBK, UTF-8 with BOM) are looked up by name.
+    requests = _requests() + _statement_requests()
     (work / "requests.json").write_text(json.dumps(requests), encoding="utf-8")
     done = subprocess.run(
         [

@@ -174,3 +174,13 @@ def test_statement_ten_megabytes_of_garbage() -> None:
     garbage = random.Random(8).randbytes(10 * 1024 * 1024)
     reply = api.safe_call("reconcile", data=base64.b64encode(garbage).decode())
     assert "error" in reply and _is_chinese(reply["error"]["message_zh"])
+
+
+def test_unexpected_failure_becomes_a_chinese_reply(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(**_: object) -> dict:
+        raise LookupError("unknown encoding: gb18030")
+
+    monkeypatch.setitem(api.FUNCTIONS, "fee", broken)
+    reply = json.loads(api.call_json('{"fn": "fee", "args": {}}'))
+    assert reply["error"]["code"] == "internal" and _is_chinese(reply["error"]["message_zh"])
+    assert "gb18030" in reply["error"]["detail"]
