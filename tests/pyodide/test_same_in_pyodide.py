@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import json
 import random
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from calculator import api, checklist
 from calculator.channels import CHANNELS
+from tests.pyodide.runner import run_in_pyodide
 from tests.unit.test_money import ACCEPTED, REFUSED
-from tools import runtime_files
 
 pytestmark = pytest.mark.pyodide
 HERE = Path(__file__).parent
@@ -152,24 +150,8 @@ def _monthly_cases(rng: random.Random, plans: list[str]) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def pyodide_replies(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], dict]:
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("Node.js is needed for the Pyodide tests (apt-get install nodejs)")
-    work = tmp_path_factory.mktemp("pyodide")
-    package = work / "calculator.zip"
-    package.write_bytes(runtime_files.package_zip())
     requests = _requests()
-    (work / "requests.json").write_text(json.dumps(requests), encoding="utf-8")
-    done = subprocess.run(
-        [node, str(HERE / "run_api.mjs"), str(package), str(work / "requests.json")],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    return requests, json.loads(done.stdout)
+    return requests, run_in_pyodide(requests, tmp_path_factory.mktemp("pyodide"))
 
 
 def test_runs_on_python_3_14(pyodide_replies: tuple[list[str], dict]) -> None:

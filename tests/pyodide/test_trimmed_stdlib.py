@@ -4,15 +4,13 @@ like CPython does, in the pinned Pyodide under Node."""
 from __future__ import annotations
 
 import io
-import json
-import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from calculator import api
+from tests.pyodide.runner import run_in_pyodide
 from tests.pyodide.test_reconcile_in_pyodide import _requests as _statement_requests
 from tests.pyodide.test_same_in_pyodide import _requests
 from tools import runtime_files
@@ -23,30 +21,11 @@ HERE = Path(__file__).parent
 
 @pytest.fixture(scope="module")
 def trimmed_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], dict, bytes]:
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("Node.js is needed for the Pyodide tests (apt-get install nodejs)")
-    work = tmp_path_factory.mktemp("trimmed")
-    (work / "calculator.zip").write_bytes(runtime_files.package_zip())
     stdlib = runtime_files.trimmed_stdlib()
-    (work / "stdlib.zip").write_bytes(stdlib)
     # Statements too: their codecs (GBK, UTF-8 with BOM) are looked up by name.
     requests = _requests() + _statement_requests()
-    (work / "requests.json").write_text(json.dumps(requests), encoding="utf-8")
-    done = subprocess.run(
-        [
-            node,
-            str(HERE / "run_trimmed.mjs"),
-            *(str(work / n) for n in ("calculator.zip", "stdlib.zip", "requests.json")),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=runtime_files.ROOT,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    return requests, json.loads(done.stdout), stdlib
+    result = run_in_pyodide(requests, tmp_path_factory.mktemp("trimmed"), stdlib)
+    return requests, result, stdlib
 
 
 def test_trimmed_stdlib_gives_cpython_replies(trimmed_run: tuple[list[str], dict, bytes]) -> None:

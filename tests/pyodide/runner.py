@@ -1,0 +1,42 @@
+"""Run api requests in the pinned Pyodide under Node: one boot per batch."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tools import runtime_files
+
+HERE = Path(__file__).parent
+
+
+def run_in_pyodide(requests: list[str], work: Path, stdlib: bytes | None = None) -> dict:
+    """Replies (and what the script reports) for `requests`, in order.
+
+    With `stdlib`, Pyodide starts from that standard-library zip instead of
+    its own, as the site does with the trimmed one.
+    """
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("Node.js is needed for the Pyodide tests (apt-get install nodejs)")
+    package = work / "calculator.zip"
+    package.write_bytes(runtime_files.package_zip())
+    (work / "requests.json").write_text(json.dumps(requests), encoding="utf-8")
+    args = [str(HERE / "run_api.mjs"), str(package)]
+    if stdlib is not None:
+        (work / "stdlib.zip").write_bytes(stdlib)
+        args = [str(HERE / "run_trimmed.mjs"), str(package), str(work / "stdlib.zip")]
+    done = subprocess.run(
+        [node, *args, str(work / "requests.json")],
+        capture_output=True,
+        text=True,
+        cwd=runtime_files.ROOT,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout)
