@@ -8,6 +8,9 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import shutil
+import subprocess
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -212,6 +215,45 @@ def trimmed_stdlib(source: Path = STDLIB_ZIP) -> bytes:
                 if info.is_dir() or info.filename in keep:
                     out.writestr(info, archive.read(info), compress_type=info.compress_type)
     return buffer.getvalue()
+
+
+COMPILE_SCRIPT = ROOT / "tools" / "compile_stdlib.mjs"
+_compiled: dict[str, bytes] = {}
+
+
+def compiled_stdlib(trimmed: bytes) -> bytes:
+    """The trimmed zip as Python 3.14 bytecode, compiled by Pyodide itself.
+
+    Pyodide ships its standard library as source, so every visit compiles
+    the modules it imports; that is most of its start-up time. Bytecode is
+    bigger (about 1.7 MB against 0.9 MB) but starts about six times faster.
+    Cached per process, so `mkdocs serve` pays once.
+    """
+    key = hashlib.sha256(trimmed).hexdigest()
+    if key not in _compiled:
+        node = shutil.which("node")
+        if node is None:
+            raise RuntimeMissing("Node.js is needed to build the site (apt-get install nodejs).")
+        with tempfile.TemporaryDirectory() as work:
+            source, target = Path(work, "in.zip"), Path(work, "out.zip")
+            source.write_bytes(trimmed)
+            done = subprocess.run(
+                [node, str(COMPILE_SCRIPT), str(source), str(target)],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                check=False,
+                timeout=300,
+            )
+            if done.returncode != 0:
+                raise RuntimeMissing(f"compiling the standard library failed: {done.stderr[-500:]}")
+            _compiled[key] = target.read_bytes()
+    return _compiled[key]
+
+
+def site_stdlib() -> bytes:
+    """What the site serves as the standard library: trimmed, then compiled."""
+    return compiled_stdlib(trimmed_stdlib())
 
 
 def stdlib_name(data: bytes) -> str:

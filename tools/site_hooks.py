@@ -22,7 +22,7 @@ _state: dict[str, object] = {}
 def on_config(config, **_):  # noqa: ANN001, ANN201 - MkDocs hook signature
     data = runtime_files.package_zip()
     version = runtime_files.pyodide_version()
-    stdlib = runtime_files.trimmed_stdlib()
+    stdlib = runtime_files.site_stdlib()
     _state.update(zip=data, version=version, stdlib=stdlib)
     wasm_bytes = (runtime_files.PYODIDE_DIR / "pyodide.asm.wasm").stat().st_size
     config["extra"]["runtime"] = {

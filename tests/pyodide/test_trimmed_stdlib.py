@@ -21,7 +21,7 @@ HERE = Path(__file__).parent
 
 @pytest.fixture(scope="module")
 def trimmed_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], dict, bytes]:
-    stdlib = runtime_files.trimmed_stdlib()
+    stdlib = runtime_files.site_stdlib()  # exactly what the site serves
     # Statements too: their codecs (GBK, UTF-8 with BOM) are looked up by name.
     requests = _requests() + _statement_requests()
     result = run_in_pyodide(requests, tmp_path_factory.mktemp("trimmed"), stdlib)
@@ -40,11 +40,15 @@ def test_trimmed_stdlib_gives_cpython_replies(trimmed_run: tuple[list[str], dict
 
 
 def test_trim_is_real(trimmed_run: tuple[list[str], dict, bytes]) -> None:
-    """Less than half the bytes of Pyodide's zip, and what ran came from it."""
+    """Fewer than half of Pyodide's modules, all as bytecode, and what ran came from it."""
     _, result, stdlib = trimmed_run
-    full = runtime_files.STDLIB_ZIP.stat().st_size
-    assert len(stdlib) < full / 2, (len(stdlib), full)
+    full = zipfile.ZipFile(runtime_files.STDLIB_ZIP).namelist()
     members = set(zipfile.ZipFile(io.BytesIO(stdlib)).namelist())
-    for module in ("decimal", "tomllib", "json", "encodings.utf_8"):
+    full_modules = [n for n in full if n.endswith(".py")]
+    kept_modules = [n for n in members if n.endswith((".py", ".pyc"))]
+    assert len(kept_modules) < len(full_modules) / 2, (len(kept_modules), len(full_modules))
+    assert all(n.endswith(".pyc") for n in kept_modules), "source left in the served stdlib"
+    assert len(stdlib) < runtime_files.STDLIB_ZIP.stat().st_size
+    for module in ("decimal", "tomllib", "json", "encodings.utf_8", "encodings.gb18030"):
         assert module in result["loaded"], module
-    assert "email/__init__.py" not in members
+    assert "email/__init__.pyc" not in members

@@ -65,3 +65,13 @@ def test_only_runtime_pages_start_the_runtime(site_dir: Path) -> None:
             starters.append(path.relative_to(site_dir).as_posix())
     assert "calculator/index.html" in starters
     assert "index.html" not in starters and "fees/index.html" not in starters
+
+
+def test_served_stdlib_is_bytecode_and_reproducible() -> None:
+    trimmed = runtime_files.trimmed_stdlib()
+    first = runtime_files.compiled_stdlib(trimmed)
+    runtime_files._compiled.clear()
+    assert runtime_files.compiled_stdlib(trimmed) == first, "compiled stdlib is not reproducible"
+    source = {n for n in zipfile.ZipFile(io.BytesIO(trimmed)).namelist() if n.endswith(".py")}
+    compiled = {n for n in zipfile.ZipFile(io.BytesIO(first)).namelist() if n.endswith(".pyc")}
+    assert compiled == {n + "c" for n in source}
