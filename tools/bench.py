@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright  # noqa: E402
 
+from tools import bench_reconcile  # noqa: E402
 from tools.find_chromium import HOW_TO_GET, find_chromium  # noqa: E402
 from tools.static_server import SiteHandler  # noqa: E402
 
@@ -196,6 +197,48 @@ def guide_bytes(browser: Browser, base: str, pages: list[str]) -> dict[str, dict
     return result
 
 
+def statement_in_browser(browser: Browser, url: str, data: bytes) -> dict:
+    """Wall time from pressing 开始核对 to the summary, for a whole statement file,
+    with the longest main-thread task while the worker checked it."""
+    context, page = new_page(browser, False)
+    page.goto(url)
+    expect(page.locator("#recon-submit")).to_be_enabled(timeout=180_000)
+    page.set_input_files(
+        "#recon-file", files=[{"name": "statement.csv", "mimeType": "text/csv", "buffer": data}]
+    )
+    page.wait_for_timeout(300)
+    since = page.evaluate("() => performance.now()")
+    start = time.perf_counter()
+    page.click("#recon-submit")
+    expect(page.locator("[data-out=rows]")).to_have_text(
+        re.compile(r"\d{2,3},\d{3}"), timeout=300_000
+    )
+    seconds = time.perf_counter() - start
+    page.wait_for_timeout(300)
+    raw = page.locator("html").get_attribute("data-bench-longtasks") or ""
+    tasks = [tuple(int(x) for x in item.split(":")) for item in raw.split(",") if item]
+    during = [duration for began, duration in tasks if began >= since]
+    rows = page.locator("[data-out=rows]").inner_text()
+    marks = page.evaluate(
+        "() => Object.fromEntries(performance.getEntriesByType('mark')"
+        ".filter(m => m.name.startsWith('recon-')).map(m => [m.name, Math.round(m.startTime)]))"
+    )
+    context.close()
+    names = ["recon-open", "recon-opened", "recon-checked", "recon-result", "recon-rendered"]
+    phases = {
+        f"{a}->{b}": marks[b] - marks[a]
+        for a, b in zip(names, names[1:], strict=False)
+        if a in marks and b in marks
+    }
+    return {
+        "seconds": round(seconds, 3),
+        "rows_shown": rows,
+        "longest_task_ms": max(during, default=0),
+        "read_and_encode_ms": marks.get("recon-open", since) - round(since),
+        "phases_ms": phases,
+    }
+
+
 def median(values: list[float]) -> float:
     return round(statistics.median(values), 1)
 
@@ -265,6 +308,16 @@ def main() -> int:
                 "max": max(latencies),
             }
             out["guide_pages"] = guide_bytes(browser, base, guides)
+            statement_pages = [p for p in runtime_pages if p.startswith("reconcile")]
+            if statement_pages:
+                data = bench_reconcile.statement(100_000)
+                native = min(bench_reconcile.cpython(data, 2)["call_json"])
+                browser_run = statement_in_browser(browser, base + statement_pages[0], data)
+                out["statement_100k"] = {
+                    "cpython_call_json_s": round(native, 3),
+                    "browser": browser_run,
+                    "ratio": round(browser_run["seconds"] / native, 2),
+                }
             browser.close()
         server.shutdown()
 
@@ -299,6 +352,14 @@ def report(out: dict) -> None:
     for path, g in out["guide_pages"].items():
         flag = "  WASM!" if g["fetched_wasm"] else ""
         print(f"      guide: {path:<16} {g['bytes'] / 1024:7.1f} KB{flag}")
+    st = out.get("statement_100k")
+    if st:
+        print(
+            f"  statement: 100,000 rows in the browser {st['browser']['seconds']:.2f} s "
+            f"(click to summary, {st['browser']['rows_shown']} rows shown; longest main-thread "
+            f"task {st['browser']['longest_task_ms']} ms); CPython call_json "
+            f"{st['cpython_call_json_s']:.2f} s; ratio {st['ratio']:.2f}"
+        )
 
 
 if __name__ == "__main__":

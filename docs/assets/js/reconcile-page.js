@@ -117,7 +117,10 @@ export function mount(root) {
     showError("");
     result.hidden = true;
     try {
+      // Marks cost nothing and let `make bench` see where the time goes.
+      performance.mark("recon-open");
       const opened = await ask("reconcile_open", { ...source, ...extra });
+      performance.mark("recon-opened");
       if (!alive()) return;
       if (opened.error) {
         showError(opened.error.message_zh);
@@ -138,10 +141,13 @@ export function mount(root) {
         if (step.error) throw new Error(step.error.message_zh);
         setProgress(step.done, step.total);
       }
+      performance.mark("recon-checked");
       const reply = await ask("reconcile_result", { job: opened.job, limit: SHOWN_ROWS });
       if (!alive()) return;
       if (reply.error) throw new Error(reply.error.message_zh);
+      performance.mark("recon-result");
       render(reply);
+      performance.mark("recon-rendered");
       setText(status, "核对完成。");
     } catch (failure) {
       showError(failure.message || String(failure));
