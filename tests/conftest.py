@@ -9,6 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests judge correctness, not speed: on a shared two-core machine an
+# example can exceed Hypothesis's 200 ms deadline without anything being wrong.
+settings.register_profile("project", deadline=None, print_blob=True)
+settings.load_profile("project")
 
 ROOT = Path(__file__).resolve().parent.parent
 
