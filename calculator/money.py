@@ -56,6 +56,18 @@ def _normalise(text: str) -> str:
     return "".join(folded.split())
 
 
+def _strip_yuan(text: str, suffixes: tuple[str, ...] = _SUFFIX_YUAN) -> str:
+    """Drop a leading currency mark (¥, RMB, …) and one trailing yuan word."""
+    for mark in _CURRENCY:
+        if text.upper().startswith(mark):
+            text = text[len(mark) :]
+            break
+    for suffix in suffixes:
+        if text.endswith(suffix):
+            return text[: -len(suffix)]
+    return text
+
+
 def parse_amount(raw: object, field: str = "amount") -> Decimal:
     """Read an amount the way a shop owner writes it; refuse anything doubtful.
 
@@ -73,14 +85,7 @@ def parse_amount(raw: object, field: str = "amount") -> Decimal:
         raise InputError("negative", "金额不能是负数。", field)
     if text.startswith("+"):
         text = text[1:]
-    for mark in _CURRENCY:
-        if text.upper().startswith(mark):
-            text = text[len(mark) :]
-            break
-    for suffix in _SUFFIX_YUAN:
-        if text.endswith(suffix):
-            text = text[: -len(suffix)]
-            break
+    text = _strip_yuan(text)
     multiplier = Decimal(1)
     if text.endswith("万"):
         text = text[:-1]
@@ -112,7 +117,6 @@ def parse_amount(raw: object, field: str = "amount") -> Decimal:
 
 
 # A contract figure: 0.6, "0.6%", "25元", "¥3", full-width forms.
-_FIGURE = re.compile(r"[0-9]+(?:\.[0-9]+)?|\.[0-9]+")
 MAX_FIGURE_DIGITS = 20
 
 
@@ -132,17 +136,10 @@ def parse_figure(raw: object, field: str, *, percent: bool) -> Decimal:
     if percent:
         text = text.removesuffix("%")
     else:
-        for mark in _CURRENCY:
-            if text.upper().startswith(mark):
-                text = text[len(mark) :]
-                break
-        for suffix in (*_SUFFIX_YUAN, "元/年", "元/月", "元每年", "元每月"):
-            if text.endswith(suffix):
-                text = text[: -len(suffix)]
-                break
+        text = _strip_yuan(text, (*_SUFFIX_YUAN, "元/年", "元/月", "元每年", "元每月"))
         if _GROUPED.fullmatch(text):
             text = text.replace(",", "")
-    if not _FIGURE.fullmatch(text):
+    if not _PLAIN.fullmatch(text):
         example = "0.6 或 0.6%" if percent else "25 或 25元"
         raise InputError("not_number", f"格式不对，请只填数字，例如 {example}。", field)
     return Decimal(text)
