@@ -432,17 +432,20 @@ def plan_from_dict(raw: object, file: str = "自定义费率") -> Plan:
     return _read_plan(check, filled, 0)
 
 
-_CACHE: dict[str, dict[str, Plan]] = {}
+_CACHE: dict[tuple[str, int], dict[str, Plan]] = {}
 
 
 def load_plans(path: str | Path | None = None) -> dict[str, Plan]:
-    """Load a plans file once per process; the bundled file by default."""
+    """Load a plans file once per file version; the bundled file by default.
+
+    Keyed by modification time like the walker's tree, so `make serve` shows a
+    maintainer's edit on the next rebuild instead of the first version read.
+    """
     file = Path(path) if path is not None else DEFAULT_PLANS_FILE
-    key = str(file)
-    if key not in _CACHE:
-        try:
-            text = file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise DataError(str(file), "", "", f"cannot read: {error}") from None
-        _CACHE[key] = parse_plans(text, str(file))
+    try:
+        key = (str(file), file.stat().st_mtime_ns)
+        if key not in _CACHE:
+            _CACHE[key] = parse_plans(file.read_text(encoding="utf-8"), str(file))
+    except (OSError, UnicodeDecodeError) as error:
+        raise DataError(str(file), "", "", f"cannot read: {error}") from None
     return _CACHE[key]

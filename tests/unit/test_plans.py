@@ -210,3 +210,15 @@ def test_custom_plan_mistakes_read_as_chinese(custom: object, words: str) -> Non
     message = reply["error"]["message_zh"]
     assert words in message, message
     assert not any(w in message for w in ("must", "between", "required", "channels."))
+
+
+def test_edited_file_is_read_again(tmp_path) -> None:
+    import os
+
+    file = tmp_path / "plans.toml"
+    file.write_text(GOOD, encoding="utf-8")
+    assert load_plans(file)["p1"].channels["credit"].bands[0].rate == Decimal("0.006")
+    file.write_text(GOOD.replace("rate_percent = 0.6", "rate_percent = 0.5"), encoding="utf-8")
+    stat = file.stat()
+    os.utime(file, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    assert load_plans(file)["p1"].channels["credit"].bands[0].rate == Decimal("0.005")
