@@ -128,3 +128,29 @@ def test_newest_input_wins(watched: PageWatch, base_url: str) -> None:
     page.wait_for_timeout(300)
     expect(page.locator("[data-out=fee]")).to_have_text(f"{expected} 元")
     assert not watched.errors, watched.errors
+
+
+@pytest.mark.parametrize(
+    ("path", "status_id", "fallback", "ready"),
+    [
+        ("checklist/", "#walk-status", "文字版", "#walk-progress"),
+        ("reconcile/", "#recon-status", "自己动手核对", "#recon-submit:enabled"),
+    ],
+)
+def test_every_tool_page_fails_kindly_and_retries(
+    watched: PageWatch, base_url: str, path: str, status_id: str, fallback: str, ready: str
+) -> None:
+    page = watched.page
+
+    def block(route: Route) -> None:
+        route.abort("blockedbyclient")
+
+    page.context.route(RUNTIME, block)
+    page.goto(base_url + path)
+    status = page.locator(status_id)
+    expect(status).to_contain_text("重试", timeout=LOAD)
+    expect(status).to_contain_text(fallback)
+    page.context.unroute(RUNTIME, block)
+    status.get_by_role("button", name="重试").click()
+    expect(page.locator(ready)).to_be_visible(timeout=LOAD)
+    assert not watched.off_origin, watched.off_origin

@@ -3,7 +3,7 @@
 // worker; this file only renders replies as text and keeps the answers in the
 // URL (?a=question=answer,…) so a result can be shared.
 
-import { ask, onStatus, startRuntime } from "./py-client.js";
+import { ask, mountRuntimeStatus, onStatus, startRuntime } from "./py-client.js";
 
 const PARAM = "a";
 
@@ -194,10 +194,10 @@ export function mount(root) {
       if (staticTree) staticTree.hidden = true;
       go(answersFromURL(), { focus: false });
     } else if (s.state === "failed") {
+      // mountRuntimeStatus shows why in Chinese, with a retry button.
       root.dataset.failure = s.message || "";
-      status.textContent =
-        "排查向导加载失败。下面的文字版内容一样，可以直接看，也可以刷新页面重试。";
     }
   });
+  mountRuntimeStatus(status, { retryRoot: root, note: "下面的文字版内容一样，可以直接看。" });
   startRuntime(root);
 }

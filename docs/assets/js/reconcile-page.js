@@ -4,7 +4,7 @@
 // builds HTML from the statement: createElement and textContent only.
 // Nothing is sent anywhere: the worker runs on this device.
 
-import { ask, onStatus, startRuntime } from "./py-client.js";
+import { ask, mountRuntimeStatus, onStatus, startRuntime } from "./py-client.js";
 
 const STEP_ROWS = 20000;
 const SHOWN_ROWS = 500;
@@ -373,9 +373,13 @@ export function mount(root) {
       submit.disabled = running;
       setText(status, "核对程序已就绪。选择文件或粘贴表格后，点“开始核对”。");
     } else if (s.state === "failed") {
+      // mountRuntimeStatus shows why in Chinese, with a retry button.
       root.dataset.failure = s.message || "";
-      setText(status, "核对程序加载失败。可以刷新页面重试，或按下面“自己动手核对”的方法逐笔核对。");
     }
+  });
+  mountRuntimeStatus(status, {
+    retryRoot: root,
+    note: "也可以按下面“自己动手核对”的方法逐笔核对。",
   });
   startRuntime(root);
 }
