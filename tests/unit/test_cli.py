@@ -100,3 +100,14 @@ def test_monthly_bad_input_exits_2(
     assert code == 2
     captured = capsys.readouterr()
     assert captured.out == "" and words in captured.err
+
+
+def test_closed_pipe_is_not_a_traceback() -> None:
+    done = subprocess.run(
+        f"{sys.executable} -m calculator checklist --export | head -c 1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.stdout == "{" and "Traceback" not in done.stderr, done.stderr
