@@ -45,7 +45,7 @@ test-fast: deps
 bench: build
 	@$(BIN)/python tools/find_chromium.py >/dev/null
 	$(BIN)/python tools/bench.py
-	$(BIN)/python tools/bench_reconcile.py
+	$(BIN)/python tools/bench_statement.py
 
 clean:
 	rm -rf site $(VENV) node_modules .pytest_cache .hypothesis

@@ -13,9 +13,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from . import api, checklist
-from .channels import CHANNELS
-from .errors import DataError
+from calculator import api
+from calculator.core.channels import CHANNELS
+from calculator.core.errors import DataError
+from calculator.fees.estimate import MIX_EXAMPLE, split_mix_text
+from calculator.walker import tree as walker_tree
+from calculator.walker.walk import longest_path
 
 EXIT_BAD_INPUT = 2
 
@@ -58,8 +61,8 @@ def _build_parser() -> argparse.ArgumentParser:
 
     monthly("estimate", "按每月交易组合估算月度和全年费用", "费率方案 id（一个）")
     monthly("compare", "同一交易组合下比较几个方案", "费率方案 id（每个方案写一次 --plan）")
-    _add_checklist(sub)
-    _add_reconcile(sub)
+    _add_walker(sub)
+    _add_statement(sub)
     return parser
 
 
@@ -68,10 +71,12 @@ def _mix(items: list[str]) -> list[dict[str, str]] | str:
     rows = []
     for item in items:
         channel, eq, rest = item.partition("=")
-        total, x, count = rest.replace("×", "x").partition("x")
-        if not eq or not x:
-            return f"--mix 的格式应为 支付方式=月交易额x笔数，例如 credit=30000x40，收到：{item}"
-        rows.append({"channel": channel.strip(), "total": total, "count": count})
+        parts = split_mix_text(rest)
+        if not eq or parts is None:
+            return (
+                f"--mix 的格式应为 支付方式=月交易额x笔数，例如 credit={MIX_EXAMPLE}，收到：{item}"
+            )
+        rows.append({"channel": channel.strip(), "total": parts[0], "count": parts[1]})
     return rows
 
 
@@ -89,10 +94,10 @@ def _monthly(args: argparse.Namespace) -> dict[str, Any] | str:
 
 def run(argv: Sequence[str] | None = None) -> tuple[int, dict[str, Any] | None, str]:
     args = _build_parser().parse_args(argv)
-    if args.command == "checklist":
-        return _run_checklist(args)
-    if args.command == "reconcile":
-        return _run_reconcile(args)
+    if args.command in ("walker", "checklist"):
+        return _run_walker(args)
+    if args.command in ("statement", "reconcile"):
+        return _run_statement(args)
     try:
         if args.command == "plans":
             result = api.plans(args.plans)
@@ -119,15 +124,18 @@ def run(argv: Sequence[str] | None = None) -> tuple[int, dict[str, Any] | None, 
     return 0, result, ""
 
 
-# --- troubleshooting walker (issue 5) ---------------------------------------
+# --- the walker -------------------------------------------------------------
 
 # In a checkout the guide sits next to the package; --validate checks the tree
 # against its causes page when it is there (or when --guide names one).
 _GUIDE_CAUSES = Path(__file__).resolve().parent.parent / "docs" / "causes.md"
 
 
-def _add_checklist(sub: Any) -> None:  # noqa: ANN401 - argparse's private subparsers type
-    cmd = sub.add_parser("checklist", help="排查向导：按回答给出下一个问题或结果")
+def _add_walker(sub: Any) -> None:  # noqa: ANN401 - argparse's private subparsers type
+    # "checklist" was the command's first name; kept so old notes still work.
+    cmd = sub.add_parser(
+        "walker", aliases=["checklist"], help="排查向导：按回答给出下一个问题或结果"
+    )
     mode = cmd.add_mutually_exclusive_group()
     mode.add_argument("--answers", default="", metavar="ID=ANSWER,…", help="已选的回答")
     mode.add_argument(
@@ -137,13 +145,13 @@ def _add_checklist(sub: Any) -> None:  # noqa: ANN401 - argparse's private subpa
     cmd.add_argument("--guide", metavar="CAUSES_MD", help="核对原因页（默认 docs/causes.md）")
 
 
-def _run_checklist(args: argparse.Namespace) -> tuple[int, dict[str, Any] | None, str]:
+def _run_walker(args: argparse.Namespace) -> tuple[int, dict[str, Any] | None, str]:
     try:
         if args.validate is not None:
-            return _validate_checklist(args.validate or None, args.guide)
+            return _validate_walker(args.validate or None, args.guide)
         if args.export:
-            return 0, api.checklist_tree(), ""
-        result = api.checklist_step(args.answers)
+            return 0, api.safe_call("walker_tree"), ""
+        result = api.safe_call("walker_step", answers=args.answers)
     except DataError as error:
         return EXIT_BAD_INPUT, None, f"排查向导数据文件有误：\n{error}"
     if "error" in result:
@@ -151,23 +159,21 @@ def _run_checklist(args: argparse.Namespace) -> tuple[int, dict[str, Any] | None
     return 0, result, ""
 
 
-def _validate_checklist(
-    file: str | None, guide: str | None
-) -> tuple[int, dict[str, Any] | None, str]:
+def _validate_walker(file: str | None, guide: str | None) -> tuple[int, dict[str, Any] | None, str]:
     guide_path = Path(guide) if guide else (_GUIDE_CAUSES if _GUIDE_CAUSES.is_file() else None)
     guide_ids: list[str] = []
     if guide_path is not None:
         try:
-            guide_ids = checklist.guide_cause_ids(guide_path.read_text(encoding="utf-8"))
+            guide_ids = walker_tree.guide_cause_ids(guide_path.read_text(encoding="utf-8"))
         except OSError as error:
             return EXIT_BAD_INPUT, None, f"读不到原因页 {guide_path}：{error.strerror or error}"
         if not guide_ids:
             return EXIT_BAD_INPUT, None, f"{guide_path}: 没有找到带锚点的原因标题"
-    problems = checklist.validate_file(file, guide_ids)
+    problems = walker_tree.validate_file(file, guide_ids)
     if problems:
         return EXIT_BAD_INPUT, None, "\n".join(problems)
-    tree = checklist.load_tree(file)
-    longest = checklist.longest_path(tree)
+    tree = walker_tree.load_tree(file)
+    longest = longest_path(tree)
     return (
         0,
         {
@@ -182,23 +188,16 @@ def _validate_checklist(
     )
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    code, result, message = run(argv)
-    if result is not None:
-        json.dump(result, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
-    if message:
-        sys.stderr.write(message + "\n")
-    return code
-
-
-# --- reconcile (对账, issue 6) ---------------------------------------------------
+# --- the statement check (对账) -------------------------------------------------
 # Exit 0: every row fine; 1: something flagged or rejected; 2: cannot read at all.
 EXIT_FINDINGS = 1
 
 
-def _add_reconcile(sub: Any) -> None:
-    cmd = sub.add_parser("reconcile", help="对账：逐笔核对交易明细里的手续费")
+def _add_statement(sub: Any) -> None:  # noqa: ANN401 - argparse's private subparsers type
+    # "reconcile" was the command's first name; kept so old notes still work.
+    cmd = sub.add_parser(
+        "statement", aliases=["reconcile"], help="对账：逐笔核对交易明细里的手续费"
+    )
     cmd.add_argument("file", help="导出的交易明细（CSV 或制表符分隔；UTF-8 或 GBK）")
     cmd.add_argument("--plan", default=api.DEFAULT_PLAN, help="费率方案 id")
     cmd.add_argument("--plans", metavar="FILE", help="另一个费率数据文件（TOML）")
@@ -229,9 +228,7 @@ def _mapping(args: argparse.Namespace) -> dict[str, Any] | None:
     return mapping
 
 
-def _run_reconcile(args: argparse.Namespace) -> tuple[int, dict[str, Any] | None, str]:
-    from pathlib import Path
-
+def _run_statement(args: argparse.Namespace) -> tuple[int, dict[str, Any] | None, str]:
     try:
         data = Path(args.file).read_bytes()
     except OSError as error:
@@ -245,7 +242,7 @@ def _run_reconcile(args: argparse.Namespace) -> tuple[int, dict[str, Any] | None
 
     try:
         result = api.safe_call(
-            "reconcile",
+            "statement_check",
             data=base64.b64encode(data).decode("ascii"),
             plan=args.plan,
             custom=custom,
@@ -287,3 +284,13 @@ def _run_reconcile(args: argparse.Namespace) -> tuple[int, dict[str, Any] | None
     )
     code = EXIT_FINDINGS if out["flagged"] or out["rejected"] else 0
     return code, out, ""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    code, result, message = run(argv)
+    if result is not None:
+        json.dump(result, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    if message:
+        sys.stderr.write(message + "\n")
+    return code

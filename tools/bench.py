@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright  # noqa: E402
 
-from tools import bench_reconcile  # noqa: E402
+from tools import bench_statement  # noqa: E402
 from tools.find_chromium import HOW_TO_GET, find_chromium  # noqa: E402
 from tools.static_server import SiteHandler  # noqa: E402
 
@@ -310,8 +310,8 @@ def main() -> int:
             out["guide_pages"] = guide_bytes(browser, base, guides)
             statement_pages = [p for p in runtime_pages if p.startswith("reconcile")]
             if statement_pages:
-                data = bench_reconcile.statement(100_000)
-                native = min(bench_reconcile.cpython(data, 2)["call_json"])
+                data = bench_statement.statement(100_000)
+                native = min(bench_statement.cpython(data, 2)["call_json"])
                 browser_run = statement_in_browser(browser, base + statement_pages[0], data)
                 out["statement_100k"] = {
                     "cpython_call_json_s": round(native, 3),

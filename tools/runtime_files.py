@@ -41,9 +41,19 @@ def pyodide_version() -> str:
     return json.loads(manifest.read_text(encoding="utf-8"))["version"]
 
 
+# Build-time and command-line rooms of the package: never imported in the browser.
+NOT_IN_BROWSER = ("cli.py", "__main__.py", "site/", "data/regulation.toml")
+
+
 def package_files() -> list[Path]:
+    """The files of `calculator` that the browser runs (the build-time rooms left out)."""
     files = [p for p in PACKAGE_DIR.rglob("*") if p.suffix in {".py", ".toml"}]
-    return sorted(p for p in files if "__pycache__" not in p.parts)
+    return sorted(
+        p
+        for p in files
+        if "__pycache__" not in p.parts
+        and not p.relative_to(PACKAGE_DIR).as_posix().startswith(NOT_IN_BROWSER)
+    )
 
 
 def package_zip() -> bytes:
@@ -83,8 +93,6 @@ DYNAMIC_ROOTS = (
     "encodings.gb18030",
     "numbers",
 )
-# Front doors that never run in the browser.
-_NOT_IN_BROWSER = {"cli.py", "__main__.py"}
 
 
 def startup_modules() -> set[str]:
@@ -160,7 +168,7 @@ def package_stdlib_imports() -> set[str]:
     """Standard-library modules our package imports on the browser path."""
     found: set[str] = set()
     for path in package_files():
-        if path.suffix != ".py" or path.name in _NOT_IN_BROWSER:
+        if path.suffix != ".py":
             continue
         module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
         is_package = path.name == "__init__.py"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, Route, expect
 
-from calculator import api
+from calculator.api import fees as api_fees
 from tests.browser.conftest import PageWatch
 
 RUNTIME = re.compile(r"/assets/(pyodide-[^/]+/|py/)")
@@ -20,7 +20,7 @@ LOAD = 60_000  # ms: the runtime on a busy 2-core machine
 def _static_table_readable(page: Page) -> None:
     table = page.locator(".md-content table").first
     expect(table).to_be_visible()
-    expect(table).to_contain_text(api.fee("10000", "credit")["fee"])
+    expect(table).to_contain_text(api_fees.fee("10000", "credit")["fee"])
 
 
 def test_progress_bar_then_live_calculator(watched: PageWatch, base_url: str) -> None:
@@ -37,7 +37,7 @@ def test_progress_bar_then_live_calculator(watched: PageWatch, base_url: str) ->
     expect(status).to_contain_text(re.compile(r"正在加载计算引擎：已下载 \d+\.\d / \d+\.\d MB"))
     expect(status.locator("progress")).to_have_attribute("value", re.compile(r"^0\.\d+|^0$"))
     expect(page.locator("[data-out=fee]")).to_have_text(
-        f"{api.fee('10000', 'credit')['fee']} 元", timeout=LOAD
+        f"{api_fees.fee('10000', 'credit')['fee']} 元", timeout=LOAD
     )
     expect(status).to_contain_text("就绪", timeout=LOAD)
     assert status.locator("progress").count() == 0
@@ -78,7 +78,7 @@ def test_failure_says_so_and_retry_works(
     page.context.unroute(RUNTIME, refuse)
     retry.click()
     expect(page.locator("[data-out=fee]")).to_have_text(
-        f"{api.fee('10000', 'credit')['fee']} 元", timeout=LOAD
+        f"{api_fees.fee('10000', 'credit')['fee']} 元", timeout=LOAD
     )
     expect(retry).to_have_count(0)
     assert not watched.off_origin, watched.off_origin
@@ -123,7 +123,7 @@ def test_newest_input_wins(watched: PageWatch, base_url: str) -> None:
     amount = page.locator("#calc-amount")
     amount.fill("")
     amount.press_sequentially("123456.78", delay=5)
-    expected = api.fee("123456.78", "credit")["fee"]
+    expected = api_fees.fee("123456.78", "credit")["fee"]
     expect(page.locator("[data-out=fee]")).to_have_text(f"{expected} 元")
     page.wait_for_timeout(300)
     expect(page.locator("[data-out=fee]")).to_have_text(f"{expected} 元")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from calculator import api
+from calculator.api import walker as api_walker
 from tests.browser.a11y import axe_violations
 from tests.browser.conftest import PageWatch
 
@@ -43,7 +43,7 @@ def test_walker_outcome_passes_axe(watched: PageWatch, base_url: str) -> None:
     page = watched.page
     answers = "stage=rejected,reject-reason=verify"
     page.goto(base_url + f"checklist/?a={answers}")
-    title = api.checklist_step(answers)["outcome"]["title"]
+    title = api_walker.walker_step(answers)["outcome"]["title"]
     expect(page.locator("#walk-heading")).to_have_text(title, timeout=BOOT)
     assert axe_violations(page) == []
     page.click("#walk-restart")

@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from calculator import api, checklist
-from calculator.channels import CHANNELS
+from calculator import api
+from calculator.api import fees as api_fees
+from calculator.core.channels import CHANNELS
+from calculator.walker import tree as walker_tree
+from tests.money_values import ACCEPTED, REFUSED
 from tests.pyodide.runner import run_in_pyodide
-from tests.unit.test_money import ACCEPTED, REFUSED
 
 pytestmark = pytest.mark.pyodide
 HERE = Path(__file__).parent
@@ -21,7 +23,7 @@ ROOT = HERE.parent.parent
 
 def _requests() -> list[str]:
     rng = random.Random(20261126)
-    plans = [p["id"] for p in api.plans()["plans"]]
+    plans = [p["id"] for p in api_fees.plans()["plans"]]
     cases: list[dict] = []
     typed = [t for t, _ in ACCEPTED] + [t for t, _ in REFUSED if isinstance(t, str)]
     for text in typed:
@@ -61,15 +63,15 @@ def _requests() -> list[str]:
         )
     cases += _monthly_cases(rng, plans)
     # The troubleshooting walker: every prefix of every path, and hostile links.
-    from tests.unit.test_checklist import HOSTILE, all_paths
+    from tests.walker_values import HOSTILE, all_paths
 
-    tree = checklist.load_tree()
+    tree = walker_tree.load_tree()
     for path in all_paths(tree):
         for n in range(len(path) + 1):
             answers = ",".join(f"{q}={a}" for q, a in path[:n])
-            cases.append({"fn": "checklist_step", "args": {"answers": answers}})
-    cases += [{"fn": "checklist_step", "args": {"answers": a}} for a in HOSTILE]
-    cases += [{"fn": "checklist_tree", "args": {}}, {"fn": "checklist_step", "args": {}}]
+            cases.append({"fn": "walker_step", "args": {"answers": answers}})
+    cases += [{"fn": "walker_step", "args": {"answers": a}} for a in HOSTILE]
+    cases += [{"fn": "walker_tree", "args": {}}, {"fn": "walker_step", "args": {}}]
     cases += [
         {"fn": "plans", "args": {}},
         {"fn": "nope", "args": {}},
@@ -144,7 +146,7 @@ def _monthly_cases(rng: random.Random, plans: list[str]) -> list[dict]:
             "cmp": ",".join(rng.sample(plans + ["custom", "nope"], 2)),
             "c_credit": rng.choice(["0.6", "0.6%", "bad"]),
         }
-        cases.append({"fn": "state", "args": {"query": query}})
+        cases.append({"fn": "fees_link", "args": {"query": query}})
     return cases
 
 
@@ -181,7 +183,7 @@ def test_every_reply_identical_to_cpython(pyodide_replies: tuple[list[str], dict
         replies[
             requests.index(
                 json.dumps(
-                    {"fn": "checklist_step", "args": {"answers": "stage=none,other-check=nothing"}}
+                    {"fn": "walker_step", "args": {"answers": "stage=none,other-check=nothing"}}
                 )
             )
         ]

@@ -1,17 +1,26 @@
-"""The CLI prints the api's JSON and exits 2 with Chinese on bad input."""
+"""Every CLI command: the api's JSON on stdout, exit 2 with Chinese on bad input."""
 
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from calculator.cli import main
+from calculator.walker import tree as walker_tree
+from calculator.walker import walk as walker_walk
+from tests.statement_values import FINE, HIKE, statement
+from tests.walker_values import ROOT, bundled, dump_toml, question
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "calculator", *args], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "calculator", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
     )
 
 
@@ -111,3 +120,98 @@ def test_closed_pipe_is_not_a_traceback() -> None:
         check=False,
     )
     assert done.stdout == "{" and "Traceback" not in done.stderr, done.stderr
+
+
+# --- walker ---------------------------------------------------------------------
+
+
+def test_cli_answers_outcome_and_next_question(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["walker", "--answers", "stage=rejected,reject-reason=name"]) == 0
+    assert json.loads(capsys.readouterr().out)["outcome"]["cause"]["id"] == "same-name"
+    assert main(["walker", "--answers", "stage=money"]) == 0
+    reply = json.loads(capsys.readouterr().out)
+    assert reply["kind"] == "question" and reply["question"]["id"] == "money"
+    assert main(["walker"]) == 0
+    assert json.loads(capsys.readouterr().out)["progress"].startswith("第 1 步")
+
+
+def test_cli_bad_answers_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["walker", "--answers", "stage=<b>"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "格式不对" in captured.err
+
+
+def test_cli_validate_good_and_broken(tmp_path: Path) -> None:
+    done = run("walker", "--validate")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["ok"] and report["outcomes"] == len(walker_tree.load_tree().outcomes)
+    assert report["guide"].endswith("causes.md")
+
+    data = bundled()
+    question(data, "money")["answers"][3]["next"] = "nowhere"
+    question(data, "old-card")["answers"][1]["next"] = "money"  # a cycle
+    broken = tmp_path / "broken.toml"
+    broken.write_text(dump_toml(data), encoding="utf-8")
+    done = run("walker", "--validate", str(broken))
+    assert done.returncode == 2 and done.stdout == ""
+    assert f"{broken}: question 'money': answers[3].next: points to 'nowhere'" in done.stderr
+    assert "cycle: money -> old-card -> money" in done.stderr
+
+    guide = tmp_path / "causes.md"
+    guide.write_text("### 新原因 {#brand-new}\n\n[→](solutions.md#brand-new)\n", encoding="utf-8")
+    done = run("walker", "--validate", "--guide", str(guide))
+    assert done.returncode == 2
+    assert "causes: brand-new: is on the guide" in done.stderr
+    assert "causes: same-name: is not a cause on the guide" in done.stderr
+
+
+def test_cli_export_is_the_whole_tree() -> None:
+    done = run("walker", "--export")
+    assert done.returncode == 0, done.stderr
+    tree = json.loads(done.stdout)
+    loaded = walker_tree.load_tree()
+    assert [q["id"] for q in tree["questions"]] == list(loaded.questions)
+    assert [o["id"] for o in tree["outcomes"]] == list(loaded.outcomes)
+    assert tree["stats"]["longest_path"] == walker_walk.longest_path(loaded)
+
+
+# --- statement --------------------------------------------------------------------
+
+
+def test_cli_exit_0_when_every_row_is_fine(tmp_path) -> None:  # noqa: ANN001
+    path = tmp_path / "fine.csv"
+    path.write_bytes(statement(*FINE).encode("gbk"))
+    done = run("statement", str(path), "--plan", "lakala-personal")
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert (out["rows"], out["checked"], out["flagged"], out["rejected"]) == (3, 3, 0, 0)
+    assert out["overcharge"] == "0.00" and out["findings"] == []
+
+
+def test_cli_exit_1_with_findings(tmp_path) -> None:  # noqa: ANN001
+    path = tmp_path / "hike.csv"
+    path.write_text(statement(*FINE, HIKE, "2025-03-15,T1,visa,1,1,,"), encoding="utf-8-sig")
+    done = run("statement", str(path))
+    assert done.returncode == 1, done.stderr
+    out = json.loads(done.stdout)
+    assert out["overcharge"] == "733.86"
+    assert [(f["line"], f["status"]) for f in out["findings"]] == [
+        (5, "flagged"),
+        (6, "rejected"),
+    ]
+    assert all(f["reason"] for f in out["findings"])
+
+
+def test_cli_exit_2_when_the_file_cannot_be_read(tmp_path) -> None:  # noqa: ANN001
+    assert run("statement", str(tmp_path / "missing.csv")).returncode == 2
+    unknown = tmp_path / "unknown.csv"
+    unknown.write_text("A,B\n1,2\n", encoding="utf-8")
+    done = run("statement", str(unknown))
+    assert done.returncode == 2 and "--map" in done.stderr and done.stdout == ""
+    mapped = run("statement", str(unknown), "--map", "amount=1,fee=2", "--channel", "credit")
+    assert mapped.returncode == 1 and json.loads(mapped.stdout)["rejected"] == 1
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(bytes([0x81, 0x30, 0x81]) * 10)
+    assert run("statement", str(binary)).returncode == 2
+    assert run("statement", str(unknown), "--plan", "nope").returncode == 2

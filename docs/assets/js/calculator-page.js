@@ -193,7 +193,7 @@ export function mount(root) {
     if (![...params.keys()].length) return;
     const query = {};
     for (const [key, value] of params) query[key] = value;
-    const reply = await ask("state", { query });
+    const reply = await ask("fees_link", { query });
     if (!reply || reply.error) return;
     const state = reply.state;
     const setValue = (name, value) => {

@@ -142,7 +142,7 @@ export function mount(root) {
     if (busy) return;
     busy = true;
     try {
-      const reply = await ask("checklist_step", { answers });
+      const reply = await ask("walker_step", { answers });
       if (!document.body.contains(root)) return;
       if (reply.error) {
         showError(reply.error.message_zh);

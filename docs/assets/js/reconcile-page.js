@@ -119,7 +119,7 @@ export function mount(root) {
     try {
       // Marks cost nothing and let `make bench` see where the time goes.
       performance.mark("recon-open");
-      const opened = await ask("reconcile_open", { ...source, ...extra });
+      const opened = await ask("statement_open", { ...source, ...extra });
       performance.mark("recon-opened");
       if (!alive()) return;
       if (opened.error) {
@@ -136,13 +136,13 @@ export function mount(root) {
       let step = opened;
       setProgress(step.done, step.total);
       while (step.done < step.total) {
-        step = await ask("reconcile_step", { job: opened.job, count: STEP_ROWS });
+        step = await ask("statement_step", { job: opened.job, count: STEP_ROWS });
         if (!alive()) return;
         if (step.error) throw new Error(step.error.message_zh);
         setProgress(step.done, step.total);
       }
       performance.mark("recon-checked");
-      const reply = await ask("reconcile_result", { job: opened.job, limit: SHOWN_ROWS });
+      const reply = await ask("statement_result", { job: opened.job, limit: SHOWN_ROWS });
       if (!alive()) return;
       if (reply.error) throw new Error(reply.error.message_zh);
       performance.mark("recon-result");

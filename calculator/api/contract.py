@@ -1,0 +1,47 @@
+"""What the browser pages need to know of Python's rules, written once here.
+
+The build renders `contract()` into each tool page as JSON; page modules read
+channel ids and names, views, shared-link parameter names and the mix format
+from it instead of keeping copies. Values the reader types are never checked
+in the page: they go to the worker, which answers with a Chinese message.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from calculator.api import link
+from calculator.api.inputs import DEFAULT_PLAN
+from calculator.core.channels import CHANNELS, SHORT_NAMES
+from calculator.core.plans import CUSTOM_PLAN_ID
+from calculator.fees.estimate import MAX_PLANS, MIX_EXAMPLE, MIX_JOIN
+
+
+def contract() -> dict[str, Any]:
+    return {
+        "channels": [
+            {"id": channel, "name": name, "short": SHORT_NAMES[channel]}
+            for channel, name in CHANNELS.items()
+        ],
+        "views": list(link.VIEWS),
+        "default_plan": DEFAULT_PLAN,
+        "custom_plan": CUSTOM_PLAN_ID,
+        "max_compare": MAX_PLANS,
+        "mix": {"join": MIX_JOIN, "example": MIX_EXAMPLE},
+        "link": {
+            "params": dict(link.PARAMS),
+            "mix_prefix": link.MIX_PREFIX,
+            "custom_prefix": link.CUSTOM_PREFIX,
+            "custom_suffixes": dict(link.CUSTOM_SUFFIXES),
+            "custom_periodic": dict(link.CUSTOM_PERIODIC),
+            "max_chars": link.MAX_PARAM_CHARS,
+        },
+    }
+
+
+def contract_json() -> str:
+    """The contract as JSON safe inside a <script type="application/json"> element."""
+    text = json.dumps(contract(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    # "</script>" or "<!--" in a name must not end or change the element.
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

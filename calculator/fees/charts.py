@@ -1,0 +1,287 @@
+"""Charts as inline SVG text, drawn by our Python so no chart library loads.
+
+Sized for a 360px phone (viewBox 360 wide, scaled to the container), with a
+<title> and <desc> for screen readers and a data table returned beside the
+picture. Every piece of text is escaped here, so the browser can parse the
+result as SVG without ever treating data as markup. Coordinates are Decimal
+rounded to 0.1, so CPython and Pyodide produce the same bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from html import escape
+
+from calculator.core.channels import SHORT_NAMES
+from calculator.core.money import FEN, MAX_AMOUNT, format_yuan_grouped
+from calculator.core.plans import Plan
+from calculator.fees.estimate import Comparison
+from calculator.fees.transaction import channel_rule, fee_for
+
+WIDTH = 320  # about the content width on a 360px phone, so text keeps its size
+PAD = 6
+FONT = 15
+SMALL = 13
+# Blue and green read on white and on the dark scheme; cheapest is also said in words.
+BAR = "#1e88e5"
+BEST = "#2e7d32"
+SERIES = (("#1e88e5", ""), ("#e65100", "6 4"), ("#2e7d32", "2 3"), ("#8e24aa", "10 3 2 3"))
+SERIES_MORE = ("#546e7a", "1 2")
+TENTH = Decimal("0.1")
+MAX_LABEL = 16  # characters of a plan name inside the chart; the table has it all
+
+
+@dataclass(frozen=True)
+class Chart:
+    svg: str
+    title: str
+    desc: str
+    caption: str
+    head: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "svg": self.svg,
+            "title": self.title,
+            "desc": self.desc,
+            "table": {
+                "caption": self.caption,
+                "head": list(self.head),
+                "rows": [list(r) for r in self.rows],
+            },
+        }
+
+
+def _n(value: Decimal | int) -> str:
+    """A coordinate: one decimal, no exponent, same text on every Python."""
+    return f"{Decimal(value).quantize(TENTH, rounding=ROUND_HALF_UP):f}"
+
+
+def _t(text: str) -> str:
+    return escape(text, quote=True)
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= MAX_LABEL else name[: MAX_LABEL - 1] + "…"
+
+
+def _text(x: Decimal | int, y: Decimal | int, text: str, size: int = FONT, **attrs: str) -> str:
+    extra = "".join(f' {k.replace("_", "-")}="{_t(v)}"' for k, v in attrs.items())
+    return (
+        f'<text x="{_n(x)}" y="{_n(y)}" font-size="{size}" fill="currentColor"{extra}>'
+        f"{_t(text)}</text>"
+    )
+
+
+def _svg(uid: str, height: int, title: str, desc: str, body: list[str]) -> str:
+    ident = "".join(ch for ch in uid if ch.isalnum() or ch == "-") or "chart"
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
+        f'width="100%" role="img" aria-labelledby="{ident}-t {ident}-d" '
+        f'class="pos-chart" font-family="sans-serif">'
+        f'<title id="{ident}-t">{_t(title)}</title><desc id="{ident}-d">{_t(desc)}</desc>'
+        + "".join(body)
+        + "</svg>"
+    )
+
+
+def compare_bars(comparison: Comparison, uid: str = "cmp") -> Chart:
+    """Horizontal bars of first-year totals: names above bars read on a phone."""
+    items = comparison.estimates
+    top = Decimal(max(e.first_year_total for e in items)) or Decimal(1)
+    bar_room = Decimal(WIDTH - 2 * PAD - 96)
+    row = 60
+    body = [_text(PAD, 18, "第一年总费用（元），越短越省", SMALL)]
+    lines = []
+    for index, item in enumerate(items):
+        y = 34 + index * row
+        best = item.first_year_total == comparison.cheapest
+        label = _short(item.plan.name) + ("（最便宜）" if best else "")
+        body.append(_text(PAD, y + FONT, label, FONT, font_weight="bold" if best else "normal"))
+        length = max(Decimal(2), bar_room * item.first_year_total / top)
+        body.append(
+            f'<rect x="{PAD}" y="{_n(y + 20)}" width="{_n(length)}" height="22" rx="3" '
+            f'fill="{BEST if best else BAR}"/>'
+        )
+        body.append(
+            _text(PAD + length + 6, y + 37, format_yuan_grouped(item.first_year_total), SMALL)
+        )
+        extra = comparison.difference(item)
+        lines.append(
+            f"{item.plan.name}"
+            + ("，最便宜" if best else f"，比最便宜的多 {format_yuan_grouped(extra)} 元")
+            + f"，第一年共 {format_yuan_grouped(item.first_year_total)} 元"
+        )
+    height = 34 + len(items) * row
+    title = "各方案第一年总费用对比"
+    desc = "；".join(lines) + "。"
+    rows = tuple(
+        (
+            e.plan.name,
+            format_yuan_grouped(e.first_year_total),
+            format_yuan_grouped(comparison.difference(e)),
+        )
+        for e in items
+    )
+    return Chart(
+        svg=_svg(uid, height, title, desc, body),
+        title=title,
+        desc=desc,
+        caption=title + "（元）",
+        head=("方案", "第一年总费用（元）", "比最便宜多（元）"),
+        rows=rows,
+    )
+
+
+def _nice_step(span: Decimal, ticks: int = 4) -> Decimal:
+    raw = span / ticks
+    power = Decimal(1).scaleb(raw.adjusted())
+    for factor in (1, 2, Decimal("2.5"), 5, 10):
+        if power * factor >= raw:
+            return power * factor
+    return power * 10  # pragma: no cover - the loop always returns
+
+
+def _cap_point(plan: Plan, channel: str) -> tuple[Decimal, Decimal] | None:
+    """(amount where the cap starts, cap) for the last band, if it is capped."""
+    band = plan.channels[channel].bands[-1]
+    if band.cap is None or band.rate == 0:
+        return None
+    point = (band.cap / band.rate).quantize(FEN, rounding=ROUND_CEILING)
+    return point, band.cap
+
+
+def _x_max(plans: list[Plan], channel: str) -> Decimal:
+    points = [p[0] for p in (_cap_point(plan, channel) for plan in plans) if p]
+    for plan in plans:
+        points += [b.up_to for b in plan.channels[channel].bands if b.up_to is not None]
+    span = max([Decimal(5000)] + [2 * p for p in points])
+    span = min(span, MAX_AMOUNT)
+    step = _nice_step(span)
+    return (span / step).to_integral_value(rounding=ROUND_CEILING) * step
+
+
+def fee_curve(plans: list[Plan], channel: str, uid: str = "curve") -> Chart:
+    """Fee against amount for one channel; a cap shows as the line going flat."""
+    for plan in plans:
+        channel_rule(plan, channel)
+    x_max = _x_max(plans, channel)
+    samples = {x_max * i / 60 for i in range(1, 61)} | {FEN}
+    for plan in plans:
+        for band in plan.channels[channel].bands:
+            if band.up_to is not None:
+                samples |= {band.up_to, band.up_to + FEN}
+            if band.rate:
+                for figure in (band.cap, band.minimum):
+                    if figure is not None:
+                        samples.add((figure / band.rate).quantize(FEN, rounding=ROUND_CEILING))
+    amounts = sorted(a.quantize(FEN) for a in samples if FEN <= a <= x_max)
+    series = [[fee_for(plan.channels[channel], a) for a in amounts] for plan in plans]
+    y_top = max([Decimal(1)] + [max(s) for s in series])
+    y_step = _nice_step(y_top)
+    y_max = (y_top / y_step).to_integral_value(rounding=ROUND_CEILING) * y_step
+    legend_rows = len(plans)
+    left, right = 44, WIDTH - 16
+    top, bottom = 40 + 18 * legend_rows, 40 + 18 * legend_rows + 170
+    height = bottom + 42
+
+    def sx(amount: Decimal) -> Decimal:
+        return left + (right - left) * amount / x_max
+
+    def sy(fee: Decimal) -> Decimal:
+        return bottom - (bottom - top) * fee / y_max
+
+    name = SHORT_NAMES[channel]
+    body = [_text(PAD, 18, f"{name}每笔手续费（元）", SMALL)]
+    for index, plan in enumerate(plans):
+        color, dash = SERIES[index] if index < len(SERIES) else SERIES_MORE
+        y = 30 + 18 * index + 6
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        body.append(
+            f'<line x1="{PAD}" y1="{y}" x2="{PAD + 28}" y2="{y}" stroke="{color}" '
+            f'stroke-width="3"{dash_attr}/>'
+        )
+        body.append(_text(PAD + 34, y + 5, _short(plan.name), SMALL))
+    # Axes and ticks.
+    body.append(
+        f'<path d="M{left} {top}V{bottom}H{right}" fill="none" stroke="currentColor" '
+        f'stroke-width="1"/>'
+    )
+    tick = Decimal(0)
+    while tick <= y_max:
+        y = sy(tick)
+        body.append(
+            f'<line x1="{left}" y1="{_n(y)}" x2="{right}" y2="{_n(y)}" stroke="currentColor" '
+            f'stroke-opacity="0.15"/>'
+        )
+        body.append(_text(left - 4, y + 4, _plain(tick), SMALL, text_anchor="end"))
+        tick += y_step
+    x_step = _nice_step(x_max)
+    tick = Decimal(0)
+    while tick <= x_max:
+        anchor = "end" if tick == x_max else "middle" if tick else "start"
+        body.append(_text(sx(tick), bottom + 16, _plain(tick), SMALL, text_anchor=anchor))
+        tick += x_step
+    body.append(_text(right, bottom + 34, "交易金额（元）", SMALL, text_anchor="end"))
+    descs = []
+    labelled: list[tuple[Decimal, Decimal]] = []
+    for index, (plan, fees) in enumerate(zip(plans, series, strict=True)):
+        color, dash = SERIES[index] if index < len(SERIES) else SERIES_MORE
+        points = " ".join(f"{_n(sx(a))},{_n(sy(f))}" for a, f in zip(amounts, fees, strict=True))
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        body.append(
+            f'<polyline points="{points}" fill="none" stroke="{color}" stroke-width="2.5" '
+            f'stroke-linejoin="round"{dash_attr}/>'
+        )
+        cap = _cap_point(plan, channel)
+        if cap and cap[0] <= x_max:
+            x, y = sx(cap[0]), sy(cap[1])
+            body.append(f'<circle cx="{_n(x)}" cy="{_n(y)}" r="4" fill="{color}"/>')
+            if cap not in labelled:
+                # Same cap at the same amount: one label. Others alternate below.
+                below = len(labelled) % 2 == 1
+                note = f"封顶 {_plain(cap[1])} 元"
+                body.append(
+                    _text(x + 6, y + 16 if below else y - 8, note, SMALL, text_anchor="start")
+                    if x < (left + right) / 2
+                    else _text(x, y + 18 if below else y - 8, note, SMALL, text_anchor="middle")
+                )
+                labelled.append(cap)
+            descs.append(
+                f"{plan.name}：金额到 {format_yuan_grouped(cap[0])} 元时手续费达到封顶 "
+                f"{format_yuan_grouped(cap[1])} 元，金额再大也不再增加"
+            )
+        else:
+            descs.append(
+                f"{plan.name}：没有封顶，{format_yuan_grouped(x_max)} 元一笔手续费 "
+                f"{format_yuan_grouped(fees[-1])} 元"
+            )
+    title = f"{name}每笔手续费随金额的变化"
+    desc = "；".join(descs) + "。"
+    table_amounts = sorted(
+        {Decimal(100), Decimal(1000), x_max / 2, x_max}
+        | {c[0] for c in (_cap_point(p, channel) for p in plans) if c and c[0] <= x_max}
+    )
+    rows = tuple(
+        (format_yuan_grouped(a),)
+        + tuple(format_yuan_grouped(fee_for(p.channels[channel], a.quantize(FEN))) for p in plans)
+        for a in table_amounts
+    )
+    return Chart(
+        svg=_svg(uid, height, title, desc, body),
+        title=title,
+        desc=desc,
+        caption=f"{name}：不同金额的每笔手续费（元）",
+        head=("交易金额（元）",) + tuple(p.name for p in plans),
+        rows=rows,
+    )
+
+
+def _plain(value: Decimal) -> str:
+    """Axis label: grouped, no needless decimals (5,000 / 12.5)."""
+    value = value.quantize(FEN)
+    if value == value.to_integral_value():
+        return f"{int(value):,}"
+    return f"{value.normalize():,f}"

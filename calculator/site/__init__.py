@@ -1,0 +1,1 @@
+"""Build-time rendering for the site macros. Not shipped to the browser."""

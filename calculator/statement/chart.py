@@ -1,0 +1,102 @@
+"""The effective rate over time as a small self-contained SVG.
+
+The page shows it through an <img> (a data: URL), so nothing in it can run;
+every text is escaped anyway. Solid line: what was charged; dashed line of
+the same colour: what the contract gives for the same transactions.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from html import escape
+
+from calculator.core.channels import CHANNELS, SHORT_NAMES
+
+WIDTH, HEIGHT = 640, 320
+LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 80
+COLOURS = {
+    "credit": "#c62828",
+    "debit": "#1565c0",
+    "wechat": "#2e7d32",
+    "alipay": "#6a1b9a",
+    "unionpay_qr": "#ef6c00",
+}
+
+
+def _percent(text: str) -> Decimal:
+    return Decimal(text.rstrip("%"))
+
+
+def _nice_top(value: Decimal) -> Decimal:
+    for top in (Decimal("0.5"), Decimal(1), Decimal(2), Decimal(3), Decimal(5), Decimal(10)):
+        if value <= top:
+            return top
+    return (value / 10).to_integral_value(rounding="ROUND_CEILING") * 10
+
+
+def rate_chart(series: list[dict[str, object]]) -> str:
+    """SVG text; an empty string when the statement has no dates to plot."""
+    if not series:
+        return ""
+    dates = sorted({str(p["date"]) for p in series})
+    top = _nice_top(
+        max(
+            max(_percent(str(p["effective_rate"])), _percent(str(p["expected_rate"])))
+            for p in series
+        )
+    )
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    span = max(len(dates) - 1, 1)
+    x_of = {d: LEFT + plot_w * i / span for i, d in enumerate(dates)}
+
+    def y(value: Decimal) -> float:
+        return TOP + plot_h * float(1 - value / top)
+
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'width="{WIDTH}" height="{HEIGHT}" font-family="sans-serif" font-size="16">',
+        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
+    ]
+    for i in range(5):
+        value = top * i / 4
+        yy = y(value)
+        out.append(
+            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{yy:.1f}" y2="{yy:.1f}" stroke="#dddddd"/>'
+        )
+        out.append(
+            f'<text x="{LEFT - 6}" y="{yy + 4:.1f}" text-anchor="end" fill="#333333">'
+            f"{escape(f'{value.normalize():f}')}%</text>"
+        )
+    for d, anchor in ((dates[0], "start"), (dates[-1], "end")):
+        out.append(
+            f'<text x="{x_of[d]:.1f}" y="{HEIGHT - BOTTOM + 20}" text-anchor="{anchor}" '
+            f'fill="#333333">{escape(d)}</text>'
+        )
+    legend_x = LEFT
+    for channel in CHANNELS:
+        points = [p for p in series if p["channel"] == channel]
+        if not points:
+            continue
+        colour = COLOURS[channel]
+        for key, dash in (("expected_rate", ' stroke-dasharray="4 3"'), ("effective_rate", "")):
+            coords = " ".join(
+                f"{x_of[str(p['date'])]:.1f},{y(_percent(str(p[key]))):.1f}" for p in points
+            )
+            if len(points) == 1:
+                x0, y0 = coords.split(",")
+                out.append(f'<circle cx="{x0}" cy="{y0}" r="3" fill="{colour}"/>')
+            else:
+                out.append(
+                    f'<polyline points="{coords}" fill="none" stroke="{colour}" '
+                    f'stroke-width="{1 if dash else 2}"{dash}/>'
+                )
+        out.append(
+            f'<rect x="{legend_x}" y="{HEIGHT - 30}" width="14" height="14" fill="{colour}"/>'
+        )
+        out.append(
+            f'<text x="{legend_x + 16}" y="{HEIGHT - 18}" fill="#333333">'
+            f"{escape(SHORT_NAMES[channel])}</text>"
+        )
+        legend_x += 84
+    out.append("</svg>")
+    return "".join(out)

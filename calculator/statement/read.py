@@ -1,0 +1,372 @@
+"""Reading a transaction export: bytes or pasted text into numbered rows.
+
+Chinese acquirers export CSV (often GBK) or the reader pastes tab-separated
+cells from a spreadsheet. Headers differ from one provider to the next, so we
+recognise the usual names and their synonyms and let the reader map columns
+by hand when we cannot. Nothing here judges fees; it only finds the cells.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from calculator.core.errors import InputError
+
+MAX_BYTES = 40 * 1024 * 1024  # a year of a busy shop is a few MB; above this is not an export
+MAX_ROWS = 500_000
+HEADER_SEARCH_LINES = 30  # exports often start with a title and the account name
+
+# Fields we look for, each with the header names providers use, best first:
+# when two columns match one field, the one with the earlier name wins (so
+# 卡类型 beats 交易类型, which some providers fill with 消费/撤销).
+FIELDS: dict[str, tuple[str, ...]] = {
+    "time": (
+        "交易时间",
+        "交易日期",
+        "交易日期时间",
+        "交易完成时间",
+        "付款时间",
+        "支付时间",
+        "日期",
+        "时间",
+    ),
+    "amount": ("交易金额", "金额", "订单金额", "消费金额", "收款金额", "交易本金"),
+    "channel": (
+        "卡类型",
+        "卡种",
+        "卡类别",
+        "卡属性",
+        "借贷标识",
+        "支付方式",
+        "支付渠道",
+        "交易方式",
+        "交易类型",
+    ),
+    "fee": ("手续费", "交易手续费", "手续费金额", "实收手续费", "商户手续费"),
+    "settled": ("结算金额", "到账金额", "入账金额", "清算金额", "实际到账金额", "实际到账"),
+    "merchant": ("商户名称", "商户名", "门店名称"),
+    "terminal": ("终端号", "终端编号", "终端ID", "终端"),
+}
+FIELD_NAMES_ZH = {
+    "time": "交易时间",
+    "amount": "交易金额",
+    "channel": "支付方式（卡类型）",
+    "fee": "手续费",
+    "settled": "结算金额",
+    "merchant": "商户名称",
+    "terminal": "终端号",
+}
+REQUIRED = ("amount", "fee")
+_RANK = {name: (fld, rank) for fld, names in FIELDS.items() for rank, name in enumerate(names)}
+_UNIT = re.compile(r"[(（\[【]\s*(?:元|人民币|RMB|CNY|￥|¥)\s*[)）\]】]$", re.I)
+
+# Channel words as they appear in cells; the first keyword found wins, so the
+# more specific words come first (准贷记卡 before 借记, 银联二维码 before 银联).
+CHANNEL_WORDS: tuple[tuple[str, str], ...] = (
+    ("云闪付", "unionpay_qr"),
+    ("银联二维码", "unionpay_qr"),
+    ("银联扫码", "unionpay_qr"),
+    ("银联码", "unionpay_qr"),
+    ("微信", "wechat"),
+    ("支付宝", "alipay"),
+    ("准贷记", "credit"),
+    ("贷记", "credit"),
+    ("信用", "credit"),
+    ("借记", "debit"),
+    ("储蓄", "debit"),
+)
+_CHANNEL_CODES = {
+    "credit": "credit",
+    "debit": "debit",
+    "wechat": "wechat",
+    "weixin": "wechat",
+    "alipay": "alipay",
+    "unionpay_qr": "unionpay_qr",
+    "unionpay": "unionpay_qr",
+    "贷": "credit",
+    "借": "debit",
+    "c": "credit",
+    "d": "debit",
+}
+
+
+@dataclass
+class Table:
+    """The export split into cells, with where each record started."""
+
+    encoding: str
+    delimiter: str
+    records: list[tuple[int, list[str]]]  # (1-based line, cells), blank lines left out
+    header_index: int | None = None  # index into records of the header row
+    columns: dict[str, int] = field(default_factory=dict)  # field -> column index
+    channel_default: str | None = None
+
+    @property
+    def header(self) -> list[str]:
+        return [] if self.header_index is None else self.records[self.header_index][1]
+
+    @property
+    def data(self) -> list[tuple[int, list[str]]]:
+        start = 0 if self.header_index is None else self.header_index + 1
+        return self.records[start:]
+
+
+# Signatures of files people pick by mistake instead of a CSV export.
+_NOT_TABLES = (
+    (
+        b"PK\x03\x04",
+        "这是 Excel（.xlsx）或压缩文件：请在 Excel 里“另存为”CSV 后再选择，或直接粘贴表格内容。",
+    ),
+    (b"\xd0\xcf\x11\xe0", "这是旧版 Excel（.xls）文件：请在 Excel 里“另存为”CSV 后再选择。"),
+    (b"%PDF", "这是 PDF 文件，无法核对：请从系统里导出 CSV 格式的交易明细。"),
+    (b"\xff\xfe", "这个文件是 UTF-16 编码：请另存为 CSV（UTF-8 或 GBK）后再选择。"),
+    (b"\xfe\xff", "这个文件是 UTF-16 编码：请另存为 CSV（UTF-8 或 GBK）后再选择。"),
+)
+
+
+def _refuse_binary(data: bytes) -> None:
+    """Refuse files that are not text before any decoder guesses at them.
+
+    GB18030 decodes almost any byte sequence, so without this check a picture
+    or a spreadsheet would come back as a table of nonsense to map by hand.
+    """
+    for signature, message in _NOT_TABLES:
+        if data.startswith(signature):
+            raise InputError("not_a_table", message, "file")
+    sample = data[:4096]
+    controls = sum(1 for byte in sample if byte < 32 and byte not in (9, 10, 13))
+    if b"\x00" in sample or controls > len(sample) // 100:
+        raise InputError(
+            "not_a_table",
+            "这个文件不是文字表格（可能是图片或其他格式）：请导出 CSV 格式的交易明细后再选择。",
+            "file",
+        )
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Text and encoding name: UTF-8 (with or without BOM), else GB18030 (covers GBK)."""
+    _refuse_binary(data)
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError:
+            pass
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError:
+        raise InputError(
+            "bad_encoding",
+            "文件编码认不出：请从系统里重新导出为 CSV（UTF-8 或 GBK），或把表格内容直接粘贴进来。",
+            "file",
+        ) from None
+
+
+def bytes_from_base64(text: object) -> bytes:
+    if not isinstance(text, str):
+        raise InputError("bad_file", "文件没有读进来，请重新选择文件。", "file")
+    if len(text) > MAX_BYTES * 4 // 3 + 8:
+        raise _too_large()
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise InputError("bad_file", "文件没有读进来，请重新选择文件。", "file") from None
+
+
+def _too_large() -> InputError:
+    return InputError(
+        "file_too_large",
+        f"文件太大（超过 {MAX_BYTES // 1024 // 1024} MB）：请按月分开导出后逐个核对。",
+        "file",
+    )
+
+
+def clean_cell(cell: str) -> str:
+    """A cell as a person reads it: spreadsheet wrappers and padding removed.
+
+    Exports guard numbers against Excel with ="123", a leading tab or a
+    backtick; the value is what is inside.
+    """
+    text = cell.strip()
+    if text.startswith('="') and text.endswith('"'):
+        text = text[2:-1].strip()
+    if text.startswith(("`", "'")):
+        text = text[1:].strip()
+    return text
+
+
+def header_key(cell: str) -> str:
+    text = unicodedata.normalize("NFKC", clean_cell(cell)).strip("\"'*")
+    text = "".join(text.split())
+    return _UNIT.sub("", text)
+
+
+def recognise(header: list[str]) -> dict[str, int]:
+    """Map fields to column indexes from header names; best synonym wins."""
+    best: dict[str, tuple[int, int]] = {}
+    for index, cell in enumerate(header):
+        hit = _RANK.get(header_key(cell))
+        if hit is None:
+            continue
+        fld, rank = hit
+        if fld not in best or rank < best[fld][0]:
+            best[fld] = (rank, index)
+    return {fld: index for fld, (_rank, index) in best.items()}
+
+
+def channel_of(cell: str) -> str | None:
+    """Channel id for a cell such as 信用卡、贷记卡、微信支付; None if unknown."""
+    text = unicodedata.normalize("NFKC", cell).strip()
+    for word, channel in CHANNEL_WORDS:
+        if word in text:
+            return channel
+    return _CHANNEL_CODES.get(text.lower())
+
+
+def _split(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+    """Records with their first line number; blank lines (or only delimiters) left out."""
+    blank = delimiter + " \t\r"
+    if '"' not in text:
+        # No quoting anywhere: one record per line, and str.split is several times faster.
+        lines = text.split("\n")
+        if len(lines) > MAX_ROWS + HEADER_SEARCH_LINES:
+            raise _too_many()
+        return [
+            (number, line.rstrip("\r").split(delimiter))
+            for number, line in enumerate(lines, 1)
+            if line.strip(blank)
+        ]
+    records: list[tuple[int, list[str]]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    line = 1
+    try:
+        for cells in reader:
+            if delimiter.join(cells).strip(blank):
+                records.append((line, cells))
+                if len(records) > MAX_ROWS + HEADER_SEARCH_LINES:
+                    raise _too_many()
+            line = reader.line_num + 1
+    except csv.Error as error:
+        raise InputError(
+            "bad_csv",
+            f"第 {line} 行附近的格式无法读取（{error}）：请检查引号是否成对，或重新导出。",
+            "file",
+        ) from None
+    return records
+
+
+def _too_many() -> InputError:
+    return InputError(
+        "too_many_rows", f"行数太多（超过 {MAX_ROWS:,} 行）：请按月分开导出后逐个核对。", "file"
+    )
+
+
+def _guess_delimiter(text: str) -> str:
+    for line in text.splitlines():
+        if line.strip():
+            return "\t" if line.count("\t") >= max(1, line.count(",")) else ","
+    return ","
+
+
+def read_table(text: str, encoding: str = "text") -> Table:
+    """Split into records and find the header row among the first lines."""
+    if len(text) > MAX_BYTES:
+        raise _too_large()
+    text = text.removeprefix("\ufeff")
+    if not text.strip():
+        raise InputError(
+            "empty_statement", "没有内容：请选择导出的账单文件，或把表格粘贴进来。", "file"
+        )
+    delimiters = ["\t", ","] if _guess_delimiter(text) == "\t" else [",", "\t"]
+    for delimiter in delimiters:
+        # Parse only the top to find the header; the rest once the delimiter is known.
+        top = "\n".join(text.splitlines()[: HEADER_SEARCH_LINES + 20])
+        try:
+            head_records = _split(top, delimiter)[:HEADER_SEARCH_LINES]
+        except InputError:
+            continue
+        for index, (_line, cells) in enumerate(head_records):
+            columns = recognise(cells)
+            if all(f in columns for f in REQUIRED):
+                table = Table(encoding, delimiter, _split(text, delimiter), index, columns)
+                return table
+    return Table(encoding, delimiters[0], _split(text, delimiters[0]))
+
+
+def apply_mapping(table: Table, mapping: object) -> None:
+    """The reader's own column choice: {"amount": 2, "fee": 4, ...} (0-based).
+
+    Optional "header": whether the first row holds names (default: yes unless
+    its amount cell is a number) and "channel_default" for one-channel exports.
+    """
+    from calculator.core.channels import CHANNELS
+
+    if not isinstance(mapping, dict):
+        raise InputError("bad_mapping", "列的对应关系格式不对，请重新选择。", "mapping")
+    width = max((len(cells) for _line, cells in table.records[:50]), default=0)
+    columns: dict[str, int] = {}
+    for fld in FIELDS:
+        value = mapping.get(fld)
+        if value is None or value == "":
+            continue
+        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < width:
+            raise InputError(
+                "bad_mapping", f"“{FIELD_NAMES_ZH[fld]}”对应的列不存在，请重新选择。", fld
+            )
+        columns[fld] = value
+    default = mapping.get("channel_default") or None
+    if default is not None and default not in CHANNELS:
+        raise InputError("bad_mapping", "默认支付方式不对，请从列表中选择。", "channel_default")
+    for fld in REQUIRED:
+        if fld not in columns:
+            raise InputError("bad_mapping", f"请指定哪一列是“{FIELD_NAMES_ZH[fld]}”。", fld)
+    if "channel" not in columns and default is None:
+        raise InputError(
+            "bad_mapping", "请指定哪一列是支付方式，或选择整份账单的支付方式。", "channel"
+        )
+    header = mapping.get("header")
+    if header is None and table.records:
+        header = not _looks_like_amount(table.records[0][1], columns["amount"])
+    table.header_index = 0 if header and table.records else None
+    table.columns = columns
+    table.channel_default = default
+
+
+def _looks_like_amount(cells: list[str], index: int) -> bool:
+    from calculator.core.money import parse_amount
+
+    if index >= len(cells):
+        return False
+    try:
+        parse_amount(clean_cell(cells[index]))
+    except InputError:
+        return False
+    return True
+
+
+def preview(table: Table, rows: int = 5) -> dict[str, object]:
+    """What the mapping form shows: each column's first cells and our guess."""
+    top = [cells for _line, cells in table.records[: rows + 1]]
+    width = max((len(cells) for cells in top), default=0)
+    columns = []
+    for index in range(width):
+        samples = [clean_cell(c[index]) if index < len(c) else "" for c in top]
+        columns.append({"index": index, "samples": samples})
+    guess = recognise(top[0]) if top else {}
+    return {
+        "columns": columns,
+        "guess": guess,
+        "fields": [{"field": f, "name": FIELD_NAMES_ZH[f]} for f in FIELDS],
+        "delimiter": "tab" if table.delimiter == "\t" else "comma",
+    }

@@ -1,0 +1,1 @@
+"""The troubleshooting walker: a tree of questions (data/walker.toml) and walking it."""

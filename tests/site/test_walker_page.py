@@ -1,0 +1,77 @@
+"""The walker's page: links into the guide, the build gate, the no-JS rendering."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from calculator.api import walker as api_walker
+from calculator.walker import tree as walker_tree
+from calculator.walker import walk as walker_walk
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCS = ROOT / "docs"
+
+
+def test_every_outcome_link_has_its_page_and_anchor() -> None:
+    for outcome in api_walker.walker_tree()["outcomes"]:
+        for link in outcome["links"]:
+            page, _, anchor = link["href"].partition("#")
+            text = (DOCS / page).read_text(encoding="utf-8")
+            assert re.search(r"\{[^{}]*#" + re.escape(anchor) + r"[^{}]*\}", text), (
+                f"outcome '{outcome['id']}' links to {link['href']}, which has no such anchor"
+            )
+
+
+class _Env:
+    def __init__(self, docs_dir: Path) -> None:
+        self.conf = {"docs_dir": str(docs_dir)}
+        self.macros: list[str] = []
+
+    def macro(self, function) -> None:  # noqa: ANN001
+        self.macros.append(function.__name__)
+
+
+def test_build_stops_when_the_guide_has_a_cause_the_tree_lacks(tmp_path: Path) -> None:
+    from macros.main import define_env
+
+    env = _Env(DOCS)
+    define_env(env)  # the real guide: no complaint
+    assert "walker_static" in env.macros
+    causes = (DOCS / "causes.md").read_text(encoding="utf-8")
+    (tmp_path / "causes.md").write_text(
+        causes + "\n### 新的原因 {#brand-new}\n\n[→ 怎么解决](solutions.md#brand-new)\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(walker_tree.TreeError, match=r"causes: brand-new: is on the guide"):
+        define_env(_Env(tmp_path))
+
+
+def test_page_in_nav_after_home_and_linked_from_start(site_dir: Path) -> None:
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "  - 首页: index.md\n  - 排查向导: checklist.md\n" in config
+    index = (DOCS / "index.md").read_text(encoding="utf-8")
+    start = index[index.index("{#start}") : index.index("{#sections}")]
+    assert "(checklist.md)" in start
+
+
+def test_no_js_rendering_is_the_whole_tree(site_dir: Path) -> None:
+    html = (site_dir / "checklist" / "index.html").read_text(encoding="utf-8")
+    tree = walker_tree.load_tree()
+    static = html[html.index('id="checklist-static"') :]
+    for question in tree.questions.values():
+        assert question.text in static
+    for outcome in tree.outcomes.values():
+        assert f'id="outcome-{outcome.id}"' in static
+        assert f'href="#outcome-{outcome.id}"' in static
+        assert f'href="../causes/#{outcome.cause}"' in static
+        assert f'href="../solutions/#{outcome.cause}"' in static
+    # Nested lists: the deepest question sits three lists down.
+    longest = walker_walk.longest_path(tree)
+    deepest = tree.questions[longest[-2]].text
+    before = static[: static.index(deepest)]
+    assert before.count("<ul>") - before.count("</ul>") >= 2 * (len(longest) - 2) + 1
+    # The interactive part starts hidden and has its own id for main.js.
+    assert re.search(r'<div class="pos-walk" id="checklist-walker"[^>]*hidden>', html)

@@ -1,0 +1,29 @@
+"""Statement check (对账): reading exports, checking rows, findings, CSV and CLI."""
+
+from __future__ import annotations
+
+import base64
+
+HEADER = "交易时间,终端号,卡类型,交易金额,手续费,结算金额,商户名称"
+
+
+FINE = [
+    "2025-03-01 10:00:00,T1,信用卡,10000.00,60.00,9940.00,小店",
+    "2025-03-02 10:00:00,T1,借记卡,10000.00,25.00,9975.00,小店",
+    "2025-03-03 10:00:00,T1,微信,1000.00,3.80,996.20,小店",
+]
+
+
+HIKE = '2025-03-14 09:30:00,T1,信用卡,"30,580.00",917.34,29662.66,小店'
+
+
+def statement(*rows: str, header: str = HEADER) -> str:
+    return "\n".join([header, *rows]) + "\n"
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def counts(result: dict) -> tuple[int, int, int, int]:
+    return result["rows"], result["checked"], result["flagged"], result["rejected"]

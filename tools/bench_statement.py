@@ -1,0 +1,153 @@
+"""Benchmark: check a generated 100,000-row statement in CPython and in Pyodide.
+
+Prints both timings and their ratio and writes bench/results/statement.json.
+Goals (issue 6): CPython under 2 s; Pyodide under 3x CPython on this machine.
+Timings are the best of a few runs of the statement_check api on base64 bytes (decode,
+split, check, summary, chart and CSV), plus the full call_json round trip.
+
+    .venv/bin/python tools/bench_statement.py [--rows 100000] [--repeats 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import datetime as dt
+import json
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from calculator import api  # noqa: E402
+from tools import runtime_files  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results" / "statement.json"
+KINDS = (("信用卡", "0.006"), ("借记卡", "0.005"), ("微信", "0.0038"), ("支付宝", "0.0038"))
+
+
+def statement(rows: int, seed: int = 6) -> bytes:
+    """A GBK export like a provider's: a title line, header, a hike in the last month."""
+    rng = random.Random(seed)
+    lines = ["商户交易明细（测试数据）", "交易时间,终端号,卡类型,交易金额,手续费,结算金额,商户名称"]
+    for i in range(rows):
+        day = dt.date(2025, 1, 1) + dt.timedelta(days=i * 90 // rows)
+        kind, rate = rng.choice(KINDS)
+        fen = rng.choice([rng.randint(1000, 50_000), rng.randint(1000, 5_000_000)])
+        amount = Decimal(fen) / 100
+        fee = (amount * Decimal(rate)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        if kind == "借记卡":
+            fee = min(fee, Decimal(25))
+        if kind == "信用卡" and day.month == 3:  # the reported hike: 2.99% + 3 yuan
+            fee = (amount * Decimal("0.0299") + 3).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        cells = [
+            f"{day.isoformat()} {rng.randint(8, 21):02d}:{rng.randint(0, 59):02d}:00",
+            "T0001",
+            kind,
+            f"{amount:.2f}",
+            f"{fee:.2f}",
+            f"{amount - fee:.2f}",
+            "测试小店",
+        ]
+        if i % 5000 == 17:
+            cells[3] = "12,34.5"  # a malformed amount now and then
+        lines.append(",".join(cells))
+    return ("\r\n".join(lines) + "\r\n").encode("gb18030")
+
+
+def cpython(data: bytes, repeats: int) -> dict:
+    encoded = base64.b64encode(data).decode("ascii")
+    check, full = [], []
+    result: dict = {}
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = api.safe_call("statement_check", data=encoded, limit=1000)
+        check.append(time.perf_counter() - start)
+        request = json.dumps({"fn": "statement_check", "args": {"data": encoded, "limit": 1000}})
+        start = time.perf_counter()
+        api.call_json(request)
+        full.append(time.perf_counter() - start)
+    counts = {k: result[k] for k in ("rows", "checked", "flagged", "rejected", "overcharge")}
+    return {"python": sys.version.split()[0], "check": check, "call_json": full, "counts": counts}
+
+
+def pyodide(data: bytes, repeats: int) -> dict:
+    node = shutil.which("node")
+    if node is None:
+        raise SystemExit("Node.js is needed for the Pyodide timing")
+    with tempfile.TemporaryDirectory() as work:
+        package = Path(work) / "calculator.zip"
+        package.write_bytes(runtime_files.package_zip())
+        path = Path(work) / "statement.csv"
+        path.write_bytes(data)
+        done = subprocess.run(
+            [
+                node,
+                str(ROOT / "tools" / "bench_statement.mjs"),
+                str(package),
+                str(path),
+                str(repeats),
+            ],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            check=False,
+        )
+    if done.returncode != 0:
+        raise SystemExit(done.stderr[-2000:])
+    return json.loads(done.stdout)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    data = statement(args.rows)
+    native = cpython(data, args.repeats)
+    browser = pyodide(data, args.repeats)
+    if native["counts"] != browser["counts"]:
+        raise SystemExit(f"CPython and Pyodide disagree: {native['counts']} {browser['counts']}")
+    best_c, best_p = min(native["check"]), min(browser["check"])
+    report = {
+        "rows": args.rows,
+        "bytes": len(data),
+        "counts": native["counts"],
+        "cpython": {
+            "python": native["python"],
+            "best_s": round(best_c, 3),
+            "runs_s": native["check"],
+            "call_json_best_s": round(min(native["call_json"]), 3),
+        },
+        "pyodide": {
+            "python": browser["python"],
+            "best_s": round(best_p, 3),
+            "runs_s": browser["check"],
+            "call_json_best_s": round(min(browser["call_json"]), 3),
+        },
+        "ratio": round(best_p / best_c, 2),
+        "goals": {"cpython_s": 2.0, "ratio": 3.0},
+        "met": best_c < 2.0 and best_p / best_c < 3.0,
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"{args.rows:,} rows ({len(data) / 1e6:.1f} MB GBK): {native['counts']}")
+    print(
+        f"CPython {native['python']}: {best_c:.3f} s (call_json {min(native['call_json']):.3f} s)"
+    )
+    print(
+        f"Pyodide {browser['python']}: {best_p:.3f} s (call_json {min(browser['call_json']):.3f} s)"
+    )
+    print(f"ratio Pyodide/CPython: {best_p / best_c:.2f} (goals: CPython < 2 s, ratio < 3)")
+    print(f"written to {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
