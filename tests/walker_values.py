@@ -83,3 +83,22 @@ def question(data: dict[str, Any], qid: str) -> dict[str, Any]:
 
 def outcome(data: dict[str, Any], oid: str) -> dict[str, Any]:
     return next(o for o in data["outcome"] if o["id"] == oid)
+
+
+HOSTILE = [
+    "stage=<script>alert(1)</script>",
+    "stage=money,stage=limit",
+    "foo=bar",
+    "stage",
+    "=",
+    "stage=limit,money=old-card",
+    "stage=" + "a" * 2000,
+    ",".join(["stage=money"] * 40),
+    "STAGE=MONEY",
+    "stage=money;drop",
+    {"stage": 1},
+    ["stage"],
+    [["stage", "money", "x"]],
+    5,
+    "stage=％",
+]

@@ -19,15 +19,14 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from calculator import api  # noqa: E402
 from tools import runtime_files  # noqa: E402
+from tools.time_statement import time_statement  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "statement.json"
 KINDS = (("信用卡", "0.006"), ("借记卡", "0.005"), ("微信", "0.0038"), ("支付宝", "0.0038"))
@@ -63,19 +62,7 @@ def statement(rows: int, seed: int = 6) -> bytes:
 
 
 def cpython(data: bytes, repeats: int) -> dict:
-    encoded = base64.b64encode(data).decode("ascii")
-    check, full = [], []
-    result: dict = {}
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = api.safe_call("statement_check", data=encoded, limit=1000)
-        check.append(time.perf_counter() - start)
-        request = json.dumps({"fn": "statement_check", "args": {"data": encoded, "limit": 1000}})
-        start = time.perf_counter()
-        api.call_json(request)
-        full.append(time.perf_counter() - start)
-    counts = {k: result[k] for k in ("rows", "checked", "flagged", "rejected", "overcharge")}
-    return {"python": sys.version.split()[0], "check": check, "call_json": full, "counts": counts}
+    return time_statement(base64.b64encode(data).decode("ascii"), repeats)
 
 
 def pyodide(data: bytes, repeats: int) -> dict:
@@ -91,6 +78,7 @@ def pyodide(data: bytes, repeats: int) -> dict:
             [
                 node,
                 str(ROOT / "tools" / "bench_statement.mjs"),
+                str(ROOT / "tools" / "time_statement.py"),
                 str(package),
                 str(path),
                 str(repeats),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -9,7 +10,7 @@ from calculator.api import inputs
 from calculator.core.channels import CHANNELS
 from calculator.core.errors import InputError
 from calculator.core.money import format_rate, format_rate_figure, format_yuan, parse_amount
-from calculator.core.plans import Band, Plan, load_plans
+from calculator.core.plans import Band, ChannelRule, Plan, load_plans
 from calculator.fees import charts as charts_module
 from calculator.fees import estimate as estimate_module
 from calculator.fees.transaction import FeeBreakdown, channel_rule, fee_breakdown, gross_up
@@ -55,6 +56,23 @@ def _fee_result(plan: Plan, channel: str, b: FeeBreakdown) -> Result:
     }
 
 
+def _transaction(
+    raw: object,
+    field: str,
+    channel: object,
+    plan: object,
+    plans_file: str | None,
+    custom: object,
+    work_out: Callable[[ChannelRule, Decimal], FeeBreakdown],
+) -> tuple[Result, Decimal]:
+    """One transaction's reply; the plan, then the channel, then the amount is checked."""
+    chosen = inputs.plan(plan, plans_file, custom)
+    channel_id = inputs.channel(channel)
+    value = parse_amount(raw, field)
+    rule = channel_rule(chosen, channel_id)
+    return _fee_result(chosen, channel_id, work_out(rule, value)), value
+
+
 def fee(
     amount: object,
     channel: object,
@@ -63,10 +81,7 @@ def fee(
     custom: object = None,
 ) -> Result:
     """Fee and net for one transaction."""
-    chosen = inputs.plan(plan, plans_file, custom)
-    channel_id = inputs.channel(channel)
-    value = parse_amount(amount, "amount")
-    return _fee_result(chosen, channel_id, fee_breakdown(channel_rule(chosen, channel_id), value))
+    return _transaction(amount, "amount", channel, plan, plans_file, custom, fee_breakdown)[0]
 
 
 def gross(
@@ -77,10 +92,7 @@ def gross(
     custom: object = None,
 ) -> Result:
     """The smallest amount to charge so that at least `net` arrives."""
-    chosen = inputs.plan(plan, plans_file, custom)
-    channel_id = inputs.channel(channel)
-    target = parse_amount(net, "net")
-    result = _fee_result(chosen, channel_id, gross_up(channel_rule(chosen, channel_id), target))
+    result, target = _transaction(net, "net", channel, plan, plans_file, custom, gross_up)
     result["target_net"] = format_yuan(target)
     return result
 

@@ -205,15 +205,24 @@ class _Reader:
         return tuple(out)
 
 
-def _read_question(r: _Reader, raw: object, index: int) -> Question | None:
-    where = f"question[{index}]"
+def _entry(r: _Reader, raw: object, kind: str, index: int, keys: set[str]) -> tuple[str, str]:
+    """The id of a [[question]] or [[outcome]] table and how problems name it."""
+    where = f"{kind}[{index}]"
     if not isinstance(raw, dict):
-        r.problem(where, "", "must be a [[question]] table")
+        article = "an" if kind[0] in "aeiou" else "a"
+        r.problem(where, "", f"must be {article} [[{kind}]] table")
+        return "", ""
+    item_id = r.ident(raw, where)
+    if item_id:
+        where = f"{kind} '{item_id}'"
+    r.unknown_keys(raw, where, keys)
+    return item_id, where
+
+
+def _read_question(r: _Reader, raw: object, index: int) -> Question | None:
+    qid, where = _entry(r, raw, "question", index, _QUESTION_KEYS)
+    if not isinstance(raw, dict):
         return None
-    qid = r.ident(raw, where)
-    if qid:
-        where = f"question '{qid}'"
-    r.unknown_keys(raw, where, _QUESTION_KEYS)
     text = r.text(raw, where, "text")
     help_text = r.text(raw, where, "help")
     answers_raw = raw.get("answers")
@@ -244,14 +253,9 @@ def _read_question(r: _Reader, raw: object, index: int) -> Question | None:
 
 
 def _read_outcome(r: _Reader, raw: object, index: int) -> Outcome | None:
-    where = f"outcome[{index}]"
+    oid, where = _entry(r, raw, "outcome", index, _OUTCOME_KEYS)
     if not isinstance(raw, dict):
-        r.problem(where, "", "must be an [[outcome]] table")
         return None
-    oid = r.ident(raw, where)
-    if oid:
-        where = f"outcome '{oid}'"
-    r.unknown_keys(raw, where, _OUTCOME_KEYS)
     outcome = Outcome(
         id=oid,
         cause=r.ident(raw, where, "cause"),

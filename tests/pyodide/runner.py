@@ -40,3 +40,15 @@ def run_in_pyodide(requests: list[str], work: Path, stdlib: bytes | None = None)
     )
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout)
+
+
+def differences(requests: list[str], replies: list[str]) -> list[tuple[str, str, str]]:
+    """(request, Pyodide's reply, CPython's reply) wherever the two differ."""
+    from calculator import api
+
+    assert len(replies) == len(requests)
+    return [
+        (request[:200], got[:300], expected[:300])
+        for request, got in zip(requests, replies, strict=True)
+        if got != (expected := api.call_json(request))
+    ]

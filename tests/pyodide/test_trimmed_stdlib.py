@@ -9,10 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from calculator import api
-from tests.pyodide.runner import run_in_pyodide
-from tests.pyodide.test_statement_in_pyodide import _requests as _statement_requests
-from tests.pyodide.test_same_in_pyodide import _requests
+from tests.parity_values import fees_and_walker_requests, statement_requests
+from tests.pyodide.runner import differences, run_in_pyodide
 from tools import runtime_files
 
 pytestmark = pytest.mark.pyodide
@@ -23,7 +21,7 @@ HERE = Path(__file__).parent
 def trimmed_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], dict, bytes]:
     stdlib = runtime_files.site_stdlib()  # exactly what the site serves
     # Statements too: their codecs (GBK, UTF-8 with BOM) are looked up by name.
-    requests = _requests() + _statement_requests()
+    requests = fees_and_walker_requests() + statement_requests()
     result = run_in_pyodide(requests, tmp_path_factory.mktemp("trimmed"), stdlib)
     return requests, result, stdlib
 
@@ -31,11 +29,7 @@ def trimmed_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], di
 def test_trimmed_stdlib_gives_cpython_replies(trimmed_run: tuple[list[str], dict, bytes]) -> None:
     requests, result, _ = trimmed_run
     assert len(result["replies"]) == len(requests) > 1000
-    mismatches = [
-        (req, got)
-        for req, got in zip(requests, result["replies"], strict=True)
-        if got != api.call_json(req)
-    ]
+    mismatches = differences(requests, result["replies"])
     assert not mismatches, mismatches[:5]
 
 

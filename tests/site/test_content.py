@@ -32,6 +32,8 @@ from pathlib import Path
 
 import pytest
 
+from calculator.walker.tree import load_tree
+
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 DENY_FILE = Path(__file__).with_name("deny_hosts.txt")
@@ -95,27 +97,9 @@ SEED_SECTIONS = [
     ("费率：拉卡拉个人 POS 刷一万元", "fees.md", "拉卡拉个人 POS 刷一万元多少手续费"),
 ]
 
-# The cause taxonomy: anchor id -> what it covers. Other pages (the
-# troubleshooting walker, the calculator) link to these ids: never rename one.
-CAUSE_IDS = {
-    "same-name": "结算卡不是本人名下（同名规则）",
-    "account-type": "账户类型：小微 / 个体户 / 企业",
-    "verify-fail": "身份或卡片核验失败",
-    "class-ii": "II 类卡限额",
-    "card-frozen": "卡被冻结、挂失或注销",
-    "card-property": "卡片本身的属性",
-    "pending-review": "审核中",
-    "frequency": "改卡次数限制",
-    "operation": "操作失误",
-    "permission": "权限不足",
-    "provider-limit": "服务商系统限制",
-    "bank-policy": "银行或支付平台政策",
-    "bound-terminal": "监管要求终端绑定要素不变（银发〔2021〕259号）",
-    "regulation": "法律法规",
-    "tech-fault": "技术故障",
-    "data-sync": "数据未同步",
-    "other": "其他因素",
-}
+# The cause taxonomy is the walker's [causes] table (calculator/data/walker.toml):
+# other pages (the walker, the calculator) link to these ids, so never rename one.
+CAUSE_IDS = list(load_tree().causes)
 
 FENCE = re.compile(r"^(```|~~~).*?^\1[^\n]*$", re.M | re.S)
 HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$", re.M)
