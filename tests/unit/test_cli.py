@@ -215,3 +215,18 @@ def test_cli_exit_2_when_the_file_cannot_be_read(tmp_path) -> None:  # noqa: ANN
     binary.write_bytes(bytes([0x81, 0x30, 0x81]) * 10)
     assert run("statement", str(binary)).returncode == 2
     assert run("statement", str(unknown), "--plan", "nope").returncode == 2
+
+
+@pytest.mark.parametrize(("name", "alias"), [("walker", "checklist"), ("statement", "reconcile")])
+def test_first_command_names_still_work(
+    name: str, alias: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    if name == "walker":
+        args = ["--answers", "stage=money"]
+    else:
+        path = tmp_path / "fine.csv"
+        path.write_text(statement(*FINE), encoding="utf-8")
+        args = [str(path)]
+    assert main([name, *args]) == main([alias, *args]) == 0
+    first, second = capsys.readouterr().out.split("\n}\n", 1)
+    assert json.loads(first + "}") == json.loads(second)
