@@ -1,7 +1,7 @@
 """Benchmark: check a generated 100,000-row statement in CPython and in Pyodide.
 
 Prints both timings and their ratio and writes bench/results/statement.json.
-Goals (issue 6): CPython under 2 s; Pyodide under 3x CPython on this machine.
+Goals: CPython under 2 s; Pyodide under 3x CPython on this machine.
 Timings are the best of a few runs of the statement_check api on base64 bytes (decode,
 split, check, summary, chart and CSV), plus the full call_json round trip.
 

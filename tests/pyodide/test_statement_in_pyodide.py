@@ -1,4 +1,4 @@
-"""Statement check (issue 6) in real Pyodide under Node gives byte-identical
+"""Statement check in real Pyodide under Node gives byte-identical
 replies to CPython: file decoding (UTF-8, BOM, GBK), mapping, findings, chart,
 CSV, and the open/step/result sequence the page uses for progress."""
 

@@ -1,4 +1,4 @@
-"""Content checks for the guide pages in docs/ (issue 3).
+"""Content checks for the guide pages in docs/.
 
 These read the Markdown sources only; no site build is needed. They check:
 

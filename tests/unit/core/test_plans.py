@@ -85,7 +85,7 @@ def test_duplicate_id_and_bad_toml_and_missing_file(tmp_path) -> None:
         parse_plans(GOOD.replace("[plan.channels.credit]\nrate_percent = 0.6", "channels = {}"))
 
 
-# ---- periodic fees, deposit, promotion (issue 4) ------------------------------
+# ---- periodic fees, deposit, promotion ----------------------------------------
 
 EXTRA = (
     GOOD

@@ -156,7 +156,7 @@ def test_gross_up_minimal_by_brute_force_on_small_amounts() -> None:
         assert gross_up(rule, target).amount == expected
 
 
-# ---- add-ons, minimums, monotone plans, shared links (issue 4) -------------------
+# ---- add-ons, minimums, monotone plans ---------------------------------------------
 
 
 @given(rules(), amounts)
