@@ -6,6 +6,7 @@ from pathlib import Path
 
 from calculator.site import walker as site_walker
 from calculator.walker import tree as walker_tree
+from calculator.walker import walk as walker_walk
 from tests.walker_values import bundled, dump_toml, outcome, question
 
 
@@ -31,3 +32,9 @@ def test_static_rendering_lists_every_question_and_outcome() -> None:
         assert f'<h3 id="outcome-{o.id}">' in out
         assert f'<a href="#outcome-{o.id}">' in out
         assert f'<a href="../causes/#{o.cause}">' in out
+        assert f'href="../solutions/#{o.cause}"' in out
+    # Nested lists: the deepest question sits three lists down.
+    longest = walker_walk.longest_path(tree)
+    deepest = tree.questions[longest[-2]].text
+    before = out[: out.index(deepest)]
+    assert before.count("<ul>") - before.count("</ul>") >= 2 * (len(longest) - 2) + 1
