@@ -209,10 +209,6 @@ def plan_choices() -> list[tuple[str, str]]:
     ]
 
 
-def channel_choices() -> list[tuple[str, str]]:
-    return list(CHANNELS.items())
-
-
 def view_choices() -> list[tuple[str, str]]:
     """(id, label) of the calculator's views, in the contract's order."""
     return [(view, VIEW_LABELS[view]) for view in VIEWS]

@@ -60,7 +60,7 @@ def test_page_in_nav_after_home_and_linked_from_start(site_dir: Path) -> None:
 def test_no_js_rendering_is_the_whole_tree(site_dir: Path) -> None:
     html = (site_dir / "checklist" / "index.html").read_text(encoding="utf-8")
     tree = walker_tree.load_tree()
-    static = html[html.index('id="checklist-static"') :]
+    static = html[html.index('id="walker-static"') :]
     for question in tree.questions.values():
         assert question.text in static
     for outcome in tree.outcomes.values():
@@ -74,4 +74,4 @@ def test_no_js_rendering_is_the_whole_tree(site_dir: Path) -> None:
     before = static[: static.index(deepest)]
     assert before.count("<ul>") - before.count("</ul>") >= 2 * (len(longest) - 2) + 1
     # The interactive part starts hidden and has its own id for main.js.
-    assert re.search(r'<div class="pos-walk" id="checklist-walker"[^>]*hidden>', html)
+    assert re.search(r'<div class="pos-walker" id="walker-tool"[^>]*hidden>', html)
