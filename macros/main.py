@@ -25,9 +25,10 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros passes its own type
         fees.debit_cap_point,
         fees.reform_table,
         fees.plan_choices,
-        fees.channel_choices,
+        fees.view_choices,
         fees.all_fee_tables,
         walker.walker_static,
+        contract.contract,
         contract.contract_json,
     ):
         env.macro(function)

@@ -174,9 +174,9 @@ def input_latency(browser: Browser, url: str, count: int = 50) -> list[float]:
     context, page = new_page(browser, False)
     page.goto(url)
     attribute(page, "data-bench-first-fee")
-    expect(page.locator("#calc-status")).to_contain_text("就绪")
+    expect(page.locator("#fees-status")).to_contain_text("就绪")
     for i in range(count):
-        page.fill("#calc-amount", str(10_000 + 37 * (i + 1)))
+        page.fill("#fees-amount", str(10_000 + 37 * (i + 1)))
         expect(page.locator("html")).to_have_attribute("data-bench-n", str(i + 1))
         page.wait_for_timeout(100)  # a person types slower than this
     raw = page.locator("html").get_attribute("data-bench-latencies") or ""
@@ -202,14 +202,14 @@ def statement_in_browser(browser: Browser, url: str, data: bytes) -> dict:
     with the longest main-thread task while the worker checked it."""
     context, page = new_page(browser, False)
     page.goto(url)
-    expect(page.locator("#recon-submit")).to_be_enabled(timeout=180_000)
+    expect(page.locator("#statement-submit")).to_be_enabled(timeout=180_000)
     page.set_input_files(
-        "#recon-file", files=[{"name": "statement.csv", "mimeType": "text/csv", "buffer": data}]
+        "#statement-file", files=[{"name": "statement.csv", "mimeType": "text/csv", "buffer": data}]
     )
     page.wait_for_timeout(300)
     since = page.evaluate("() => performance.now()")
     start = time.perf_counter()
-    page.click("#recon-submit")
+    page.click("#statement-submit")
     expect(page.locator("[data-out=rows]")).to_have_text(
         re.compile(r"\d{2,3},\d{3}"), timeout=300_000
     )
@@ -221,10 +221,16 @@ def statement_in_browser(browser: Browser, url: str, data: bytes) -> dict:
     rows = page.locator("[data-out=rows]").inner_text()
     marks = page.evaluate(
         "() => Object.fromEntries(performance.getEntriesByType('mark')"
-        ".filter(m => m.name.startsWith('recon-')).map(m => [m.name, Math.round(m.startTime)]))"
+        ".filter(m => m.name.startsWith('statement-')).map(m => [m.name, Math.round(m.startTime)]))"
     )
     context.close()
-    names = ["recon-open", "recon-opened", "recon-checked", "recon-result", "recon-rendered"]
+    names = [
+        "statement-open",
+        "statement-opened",
+        "statement-checked",
+        "statement-result",
+        "statement-rendered",
+    ]
     phases = {
         f"{a}->{b}": marks[b] - marks[a]
         for a, b in zip(names, names[1:], strict=False)
@@ -234,7 +240,7 @@ def statement_in_browser(browser: Browser, url: str, data: bytes) -> dict:
         "seconds": round(seconds, 3),
         "rows_shown": rows,
         "longest_task_ms": max(during, default=0),
-        "read_and_encode_ms": marks.get("recon-open", since) - round(since),
+        "read_and_encode_ms": marks.get("statement-open", since) - round(since),
         "phases_ms": phases,
     }
 

@@ -1,8 +1,9 @@
 """What the browser pages need to know of Python's rules, written once here.
 
 The build renders `contract()` into each tool page as JSON; page modules read
-channel ids and names, views, shared-link parameter names and the mix format
-from it instead of keeping copies. Values the reader types are never checked
+channel ids and names, views, shared-link parameter names (the calculator's and
+the walker's), the custom-rate box names and the mix format from it instead of
+keeping copies. Values the reader types are never checked
 in the page: they go to the worker, which answers with a Chinese message.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from calculator.api import link
+from calculator.api import link, walker
 from calculator.api.inputs import DEFAULT_PLAN
 from calculator.core.channels import CHANNELS, SHORT_NAMES
 from calculator.core.plans import CUSTOM_PLAN_ID
@@ -32,16 +33,16 @@ def contract() -> dict[str, Any]:
         "link": {
             "params": dict(link.PARAMS),
             "mix_prefix": link.MIX_PREFIX,
-            "custom_prefix": link.CUSTOM_PREFIX,
-            "custom_suffixes": dict(link.CUSTOM_SUFFIXES),
-            "custom_periodic": dict(link.CUSTOM_PERIODIC),
+            "custom": link.custom_names(),
             "max_chars": link.MAX_PARAM_CHARS,
         },
+        "walker": {"param": walker.LINK_PARAM},
     }
 
 
 def contract_json() -> str:
     """The contract as JSON safe inside a <script type="application/json"> element."""
-    text = json.dumps(contract(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    # Key order is kept: the page writes link parameters in this order.
+    text = json.dumps(contract(), ensure_ascii=False, separators=(",", ":"))
     # "</script>" or "<!--" in a name must not end or change the element.
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

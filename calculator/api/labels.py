@@ -83,6 +83,14 @@ def custom_plan_message(error: DataError) -> str:
     return f"自定义费率：{label}{_KIND_MESSAGES.get(error.kind, '填写有误，请检查。')}"
 
 
+# The calculator's views, as the reader picks them on the form.
+VIEW_LABELS = {
+    "single": "一笔手续费",
+    "gross": "想到账多少",
+    "month": "每月费用",
+    "compare": "方案对比",
+}
+
 # Shared-link parameters, as the reader knows them.
 PARAM_LABELS = {
     "v": "页面类型",

@@ -37,6 +37,22 @@ CUSTOM_SUFFIXES = {"rate_percent": "", "cap": "_cap", "fixed": "_fixed"}
 CUSTOM_PERIODIC = {"annual_fee": "c_annual", "monthly_rent": "c_rent"}
 
 
+def custom_names() -> dict[str, dict[str, Any]]:
+    """The name of every custom-rate box, in the form and in the link, shaped
+    like the custom plan it fills: {"channels": {"debit": {"cap": "c_debit_cap"}}}.
+    A leaf's path is also the `field` of a mistake in it ("channels.debit.cap")."""
+    return {
+        "channels": {
+            channel: {
+                field: f"{CUSTOM_PREFIX}{channel}{suffix}"
+                for field, suffix in CUSTOM_SUFFIXES.items()
+            }
+            for channel in CHANNELS
+        },
+        "periodic": dict(CUSTOM_PERIODIC),
+    }
+
+
 def mix_param(text: str, channel: str) -> dict[str, str]:
     """One channel's month from a link ("30000x40"), checked like the form."""
     parts = estimate_module.split_mix_text(text)
@@ -108,14 +124,15 @@ def fees_link(query: object) -> Result:
     keep(PARAMS["compare"], _plan_ids)
     for channel in CHANNELS:
         keep(f"{MIX_PREFIX}{channel}", lambda raw, c=channel: mix_param(raw, c))
+    names = custom_names()
     custom: dict[str, dict[str, str]] = {}
-    for channel in CHANNELS:
-        for field, suffix in CUSTOM_SUFFIXES.items():
-            text = _custom_text(query, f"{CUSTOM_PREFIX}{channel}{suffix}", problems)
+    for channel, boxes in names["channels"].items():
+        for field, key in boxes.items():
+            text = _custom_text(query, key, problems)
             if text is not None:
                 custom.setdefault(channel, {})[field] = text
     periodic = {}
-    for field, key in CUSTOM_PERIODIC.items():
+    for field, key in names["periodic"].items():
         text = _custom_text(query, key, problems)
         if text is not None:
             periodic[field] = text

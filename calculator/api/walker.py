@@ -9,6 +9,8 @@ from calculator.walker.tree import HREF, Link, Outcome, Question, Tree, load_tre
 from calculator.walker.walk import Walk, answers_text, longest_path, walk
 
 Result = dict[str, Any]
+# The walker's shared link carries the answers so far: ?a=stage=rejected,reject-reason=verify
+LINK_PARAM = "a"
 
 
 def site_url(href: str) -> str:
@@ -75,7 +77,13 @@ def step_dict(tree: Tree, result: Walk) -> dict[str, Any]:
         }
         for q, a in result.path
     ]
-    base = {"path": path, "answers": answers_text(result.path)}
+    # The answers for "back", and below for each answer of a question, so a page
+    # never writes the "q=a,q=a" form itself.
+    base = {
+        "path": path,
+        "answers": answers_text(result.path),
+        "back": answers_text(result.path[:-1]),
+    }
     if result.outcome is not None:
         return {
             "kind": "outcome",
@@ -94,6 +102,10 @@ def step_dict(tree: Tree, result: Walk) -> dict[str, Any]:
         "total": total,
         "progress": f"第 {step} 步，共约 {total} 步",
         "question": question_dict(result.question),
+        "next": {
+            a.id: answers_text([*result.path, (result.question, a)])
+            for a in result.question.answers
+        },
         **base,
     }
 

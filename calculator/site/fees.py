@@ -10,6 +10,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from calculator.api.inputs import DEFAULT_PLAN
+from calculator.api.labels import VIEW_LABELS
+from calculator.api.link import VIEWS
 from calculator.core.channels import CHANNELS
 from calculator.core.money import (
     format_rate_figure,
@@ -207,5 +209,6 @@ def plan_choices() -> list[tuple[str, str]]:
     ]
 
 
-def channel_choices() -> list[tuple[str, str]]:
-    return list(CHANNELS.items())
+def view_choices() -> list[tuple[str, str]]:
+    """(id, label) of the calculator's views, in the contract's order."""
+    return [(view, VIEW_LABELS[view]) for view in VIEWS]

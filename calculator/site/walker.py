@@ -25,7 +25,7 @@ from calculator.walker.tree import (
     validate_file,
 )
 
-CONTAINER_ID = "checklist-static"
+CONTAINER_ID = "walker-static"
 
 
 def outcome_anchor(outcome_id: str) -> str:
@@ -48,7 +48,7 @@ def _question(tree: Tree, question: Question) -> str:
             items.append(f"<li>{escape(answer.label)} →\n<ul>\n{nested}\n</ul>\n</li>")
     return (
         f"<li><strong>{escape(question.text)}</strong>"
-        f'<span class="pos-walk-static__help">{escape(question.help)}</span>\n'
+        f'<span class="pos-walker-static__help">{escape(question.help)}</span>\n'
         f"<ul>\n" + "\n".join(items) + "\n</ul>\n</li>"
     )
 
@@ -64,7 +64,7 @@ def _outcome(tree: Tree, outcome: Outcome) -> str:
     links = "；".join(_link(link["url"], link["text"]) for link in data["links"])
     return "\n".join(
         [
-            f'<section class="pos-walk-static__outcome" aria-labelledby="{anchor}">',
+            f'<section class="pos-walker-static__outcome" aria-labelledby="{anchor}">',
             f'<h3 id="{anchor}">{escape(outcome.title)}</h3>',
             f"<p><strong>可能的原因：</strong>{_link(cause['url'], cause['title'])}</p>",
             f"<p>{escape(outcome.summary)}</p>",
@@ -87,7 +87,7 @@ def walker_static(path: str | None = None) -> str:
     """The whole tree on the page: questions as nested lists, then every outcome."""
     tree = load_tree(path)
     parts = [
-        f'<div class="pos-walk-static" id="{CONTAINER_ID}">',
+        f'<div class="pos-walker-static" id="{CONTAINER_ID}">',
         '<h2 id="all-questions">全部问题和结果（文字版）</h2>',
         "<p>从第一个问题开始，找到和您情况相符的回答，顺着箭头往下看；"
         "每条路最后都指向下面的一个结果。</p>",

@@ -32,31 +32,31 @@ def test_calculator_filled_in_states(watched: PageWatch, base_url: str) -> None:
     page.goto(base_url + "calculator/")
     expect(page.locator("[data-out=fee]")).to_have_text("60.00 元")
     assert axe_violations(page) == []
-    page.fill("#calc-amount", "abc")
-    expect(page.locator("#calc-error")).to_be_visible()
+    page.fill("#fees-amount", "abc")
+    expect(page.locator("#fees-error")).to_be_visible()
     assert axe_violations(page) == []
 
 
 def test_calculator_by_keyboard_alone(watched: PageWatch, base_url: str) -> None:
     page = watched.page
     page.goto(base_url + "calculator/")
-    expect(page.locator("#calc-status")).to_contain_text("就绪")
+    expect(page.locator("#fees-status")).to_contain_text("就绪")
     focused = []
     for _ in range(80):
         page.keyboard.press("Tab")
         focused.append(page.evaluate("() => document.activeElement.id"))
-        if focused[-1] == "calc-amount":
+        if focused[-1] == "fees-amount":
             break
-    assert focused[-1] == "calc-amount", focused
+    assert focused[-1] == "fees-amount", focused
     page.keyboard.press("Control+A")
     page.keyboard.type("5000")
     expect(page.locator("[data-out=fee]")).to_have_text("30.00 元")
     page.keyboard.press("Tab")
-    assert page.evaluate("() => document.activeElement.id") == "calc-channel"
+    assert page.evaluate("() => document.activeElement.id") == "fees-channel"
     page.keyboard.press("ArrowDown")  # credit -> debit
     expect(page.locator("[data-out=fee]")).to_have_text("25.00 元")
     page.keyboard.press("Tab")
-    assert page.evaluate("() => document.activeElement.id") == "calc-plan"
+    assert page.evaluate("() => document.activeElement.id") == "fees-plan"
     # Results are announced to screen readers.
     assert page.locator("[aria-live=polite]:has([data-out=fee])").count() == 1
-    assert page.locator("#calc-error").get_attribute("role") == "alert"
+    assert page.locator("#fees-error").get_attribute("role") == "alert"

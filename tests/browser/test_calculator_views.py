@@ -12,28 +12,28 @@ from tests.browser.conftest import PageWatch
 
 def ready(watched: PageWatch, url: str) -> None:
     watched.page.goto(url)
-    expect(watched.page.locator("#calc-status")).to_contain_text("就绪", timeout=60_000)
+    expect(watched.page.locator("#fees-status")).to_contain_text("就绪", timeout=60_000)
 
 
 def test_single_breakdown_and_gross_up(watched: PageWatch, base_url: str) -> None:
     page = watched.page
     ready(watched, base_url + "calculator/")
     expect(page.locator("[data-out=fee]")).to_have_text("60.00 元")
-    expect(page.locator("#calc-detail")).to_contain_text("10,000.00 × 0.6% = 60.00000 元")
-    expect(page.locator("#calc-detail")).to_contain_text("四舍五入到分：60.00 元")
-    page.select_option("#calc-plan", "example-d0-addon")
-    expect(page.locator("#calc-detail")).to_contain_text("另加每笔 3.00 元")
+    expect(page.locator("#fees-detail")).to_contain_text("10,000.00 × 0.6% = 60.00000 元")
+    expect(page.locator("#fees-detail")).to_contain_text("四舍五入到分：60.00 元")
+    page.select_option("#fees-plan", "example-d0-addon")
+    expect(page.locator("#fees-detail")).to_contain_text("另加每笔 3.00 元")
     expect(page.locator("[data-out=fee]")).to_have_text("63.00 元")
 
     page.check("input[name=view][value=gross]")
-    expect(page.locator("#calc-amount")).to_be_hidden()
-    page.select_option("#calc-plan", "lakala-personal")
-    page.select_option("#calc-channel", "debit")
-    page.fill("#calc-net", "9975")
+    expect(page.locator("#fees-amount")).to_be_hidden()
+    page.select_option("#fees-plan", "lakala-personal")
+    page.select_option("#fees-channel", "debit")
+    page.fill("#fees-net", "9975")
     expect(page.locator("[data-gross=amount]")).to_have_text("10,000.00 元")
     expect(page.locator("[data-gross=fee]")).to_have_text("25.00 元")
-    page.fill("#calc-net", "一万")
-    expect(page.locator("#calc-error")).to_contain_text("金额格式不对")
+    page.fill("#fees-net", "一万")
+    expect(page.locator("#fees-error")).to_contain_text("金额格式不对")
     assert not watched.errors, watched.errors
 
 
@@ -41,14 +41,14 @@ def test_month_with_custom_rates(watched: PageWatch, base_url: str) -> None:
     page = watched.page
     ready(watched, base_url + "calculator/")
     page.check("input[name=view][value=month]")
-    summary = page.locator("#calc-month-summary")
+    summary = page.locator("#fees-month-summary")
     expect(summary).to_contain_text("680.00 元")  # 180 credit + 500 debit (capped)
-    expect(page.locator("#calc-month-table tbody tr")).to_have_count(2)
-    expect(page.locator("#calc-custom")).to_be_hidden()
+    expect(page.locator("#fees-month-table tbody tr")).to_have_count(2)
+    expect(page.locator("#fees-custom")).to_be_hidden()
 
-    page.select_option("#calc-plan", "custom")
-    expect(page.locator("#calc-custom")).to_be_visible()
-    expect(page.locator("#calc-error")).to_contain_text("请至少填写一种支付方式的费率")
+    page.select_option("#fees-plan", "custom")
+    expect(page.locator("#fees-custom")).to_be_visible()
+    expect(page.locator("#fees-error")).to_contain_text("请至少填写一种支付方式的费率")
     page.fill("input[name=c_credit]", "０.５％")
     page.fill("input[name=c_debit]", "0.5")
     page.fill("input[name=c_debit_cap]", "20元")
@@ -57,7 +57,7 @@ def test_month_with_custom_rates(watched: PageWatch, base_url: str) -> None:
     expect(summary).to_contain_text("550.00 元")
     expect(summary).to_contain_text("6,699.00 元")
     page.fill("input[name=c_credit]", "abc")
-    expect(page.locator("#calc-error")).to_contain_text("信用卡费率格式不对")
+    expect(page.locator("#fees-error")).to_contain_text("信用卡费率格式不对")
     assert not watched.errors, watched.errors
 
 
@@ -65,31 +65,31 @@ def test_compare_chart_and_shared_link(watched: PageWatch, base_url: str) -> Non
     page = watched.page
     ready(watched, base_url + "calculator/")
     page.check("input[name=view][value=compare]")
-    cards = page.locator("#calc-cards > li")
+    cards = page.locator("#fees-cards > li")
     expect(cards).to_have_count(3)
-    best = page.locator("#calc-cards > li.is-best")
+    best = page.locator("#fees-cards > li.is-best")
     expect(best).to_have_count(1)
     expect(best).to_contain_text("最便宜")
-    expect(page.locator("#calc-verdict")).to_contain_text("一年相差")
-    bars = page.locator("#calc-chart-compare svg[role=img]")
+    expect(page.locator("#fees-verdict")).to_contain_text("一年相差")
+    bars = page.locator("#fees-chart-compare svg[role=img]")
     expect(bars).to_have_count(1)
     expect(bars.locator("title")).to_have_text("各方案第一年总费用对比")
-    expect(page.locator("#calc-chart-curve svg text", has_text="封顶 25 元")).to_have_count(1)
-    expect(page.locator("#calc-chart-compare table tbody tr")).to_have_count(3)
+    expect(page.locator("#fees-chart-curve svg text", has_text="封顶 25 元")).to_have_count(1)
+    expect(page.locator("#fees-chart-compare table tbody tr")).to_have_count(3)
 
     page.fill("input[name=m_credit_total]", "50000")
-    page.uncheck("input[name=cmp][value=example-qr-bands]")
+    page.uncheck("input[name=compare][value=example-qr-bands]")
     expect(cards).to_have_count(2)
-    link = page.locator("#calc-share").input_value()
+    link = page.locator("#fees-share").input_value()
     assert "v=compare" in link and "m_credit=50000x40" in link
 
     other = watched.page.context.new_page()
     other.goto(link)
-    expect(other.locator("#calc-status")).to_contain_text("就绪", timeout=60_000)
+    expect(other.locator("#fees-status")).to_contain_text("就绪", timeout=60_000)
     expect(other.locator("input[name=view][value=compare]")).to_be_checked()
     expect(other.locator("input[name=m_credit_total]")).to_have_value("50000.00")
-    expect(other.locator("input[name=cmp][value=example-qr-bands]")).not_to_be_checked()
-    expect(other.locator("#calc-cards > li")).to_have_count(2)
+    expect(other.locator("input[name=compare][value=example-qr-bands]")).not_to_be_checked()
+    expect(other.locator("#fees-cards > li")).to_have_count(2)
     other.close()
     assert not watched.errors and not watched.off_origin, (watched.errors, watched.off_origin)
 
@@ -100,11 +100,11 @@ def test_hostile_link_is_validated_not_inserted(watched: PageWatch, base_url: st
     ready(
         watched, base_url + f"calculator/?v=single&amount={bad}&channel=visa&plan=debit&c_credit=1"
     )
-    notice = page.locator("#calc-notice")
+    notice = page.locator("#fees-notice")
     expect(notice).to_be_visible()
     expect(notice).to_contain_text("链接中的金额有误")
     expect(notice).to_contain_text("链接中的支付方式有误")
-    expect(page.locator("#calc-amount")).to_have_value("10000")
+    expect(page.locator("#fees-amount")).to_have_value("10000")
     expect(page.locator("[data-out=fee]")).to_have_text("60.00 元")
-    assert page.locator("#fee-calculator img").count() == 0
+    assert page.locator("#fees-tool img").count() == 0
     assert not watched.errors, watched.errors

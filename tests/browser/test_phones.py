@@ -15,9 +15,9 @@ SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "phones"
 CONTROLS = ":is(input, select, button, textarea, summary)"
 # Each tool page, the element that shows it is ready, and its root.
 TOOLS = {
-    "calculator/": ("[data-out=fee]", "#fee-calculator"),
-    "checklist/": ("#walk-progress", "#checklist-walker"),
-    "reconcile/": ("#recon-submit:enabled", "#statement-check"),
+    "calculator/": ("[data-out=fee]", "#fees-tool"),
+    "checklist/": ("#walker-progress", "#walker-tool"),
+    "reconcile/": ("#statement-submit:enabled", "#statement-tool"),
 }
 
 

@@ -33,7 +33,7 @@ def test_progress_bar_then_live_calculator(watched: PageWatch, base_url: str) ->
         {"offline": False, "latency": 20, "downloadThroughput": 5e6, "uploadThroughput": 5e6},
     )
     page.goto(base_url + "calculator/")
-    status = page.locator("#calc-status")
+    status = page.locator("#fees-status")
     expect(status).to_contain_text(re.compile(r"正在加载计算引擎：已下载 \d+\.\d / \d+\.\d MB"))
     expect(status.locator("progress")).to_have_attribute("value", re.compile(r"^0\.\d+|^0$"))
     expect(page.locator("[data-out=fee]")).to_have_text(
@@ -68,7 +68,7 @@ def test_failure_says_so_and_retry_works(
 
     page.context.route(RUNTIME, refuse)
     page.goto(base_url + "calculator/")
-    status = page.locator("#calc-status")
+    status = page.locator("#fees-status")
     expect(status).to_contain_text(message, timeout=LOAD)
     expect(status).to_contain_text("费率表仍然可以查看")
     retry = status.get_by_role("button", name="重试")
@@ -104,13 +104,13 @@ def test_old_browser_or_little_memory(
     watched: PageWatch, base_url: str, site_dir: Path, shim: str, message: str
 ) -> None:
     page = watched.page
-    worker_js = (site_dir / "assets" / "js" / "py-worker.js").read_text(encoding="utf-8")
+    worker_js = (site_dir / "assets" / "js" / "runtime" / "worker.js").read_text(encoding="utf-8")
     page.context.route(
-        "**/assets/js/py-worker.js",
+        "**/assets/js/runtime/worker.js",
         lambda route: route.fulfill(body=shim + worker_js, content_type="text/javascript"),
     )
     page.goto(base_url + "calculator/")
-    status = page.locator("#calc-status")
+    status = page.locator("#fees-status")
     expect(status).to_contain_text(message, timeout=LOAD)
     expect(status.get_by_role("button", name="重试")).to_be_visible()
     _static_table_readable(page)
@@ -119,8 +119,8 @@ def test_old_browser_or_little_memory(
 def test_newest_input_wins(watched: PageWatch, base_url: str) -> None:
     page = watched.page
     page.goto(base_url + "calculator/")
-    expect(page.locator("#calc-status")).to_contain_text("就绪", timeout=LOAD)
-    amount = page.locator("#calc-amount")
+    expect(page.locator("#fees-status")).to_contain_text("就绪", timeout=LOAD)
+    amount = page.locator("#fees-amount")
     amount.fill("")
     amount.press_sequentially("123456.78", delay=5)
     expected = api_fees.fee("123456.78", "credit")["fee"]
@@ -133,8 +133,8 @@ def test_newest_input_wins(watched: PageWatch, base_url: str) -> None:
 @pytest.mark.parametrize(
     ("path", "status_id", "fallback", "ready"),
     [
-        ("checklist/", "#walk-status", "文字版", "#walk-progress"),
-        ("reconcile/", "#recon-status", "自己动手核对", "#recon-submit:enabled"),
+        ("checklist/", "#walker-status", "文字版", "#walker-progress"),
+        ("reconcile/", "#statement-status", "自己动手核对", "#statement-submit:enabled"),
     ],
 )
 def test_every_tool_page_fails_kindly_and_retries(

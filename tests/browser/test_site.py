@@ -45,18 +45,18 @@ def test_calculator_page_without_javascript(browser: Browser, base_url: str) -> 
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(base_url + "calculator/")
-    expect(page.locator("#fee-calculator")).to_be_hidden()
+    expect(page.locator("#fees-tool")).to_be_hidden()
     table = page.locator("table").first
     expect(table).to_contain_text("60.00")
     expect(table).to_contain_text("25.00")
     context.close()
 
 
-def test_reconcile_page_without_javascript(browser: Browser, base_url: str) -> None:
+def test_statement_page_without_javascript(browser: Browser, base_url: str) -> None:
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(base_url + "reconcile/")
-    expect(page.locator("#statement-check")).to_be_hidden()
+    expect(page.locator("#statement-tool")).to_be_hidden()
     expect(page.locator(".md-content")).to_contain_text("自己动手核对")
     expect(page.locator(".md-content")).to_contain_text("不会离开您的设备")
     expect(page.locator(".md-content a[href$='calculator/']").first).to_be_attached()

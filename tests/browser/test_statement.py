@@ -20,52 +20,55 @@ ROWS = [
 def test_upload_a_file_and_read_the_summary(watched: PageWatch, base_url: str) -> None:
     page = watched.page
     page.goto(base_url + "reconcile/")
-    expect(page.locator("#statement-check")).to_contain_text("不会上传到任何服务器")
-    expect(page.locator("#recon-submit")).to_be_enabled(timeout=60_000)
+    expect(page.locator("#statement-tool")).to_contain_text("不会上传到任何服务器")
+    expect(page.locator("#statement-submit")).to_be_enabled(timeout=60_000)
     data = ("\r\n".join([HEADER, *ROWS]) + "\r\n").encode("gbk")
     page.set_input_files(
-        "#recon-file", files=[{"name": "明细.csv", "mimeType": "text/csv", "buffer": data}]
+        "#statement-file", files=[{"name": "明细.csv", "mimeType": "text/csv", "buffer": data}]
     )
-    page.click("#recon-submit")
+    page.click("#statement-submit")
     expect(page.locator("[data-out=rows]")).to_have_text("5")
     expect(page.locator("[data-out=checked]")).to_have_text("2")
     expect(page.locator("[data-out=flagged]")).to_have_text("2")
     expect(page.locator("[data-out=rejected]")).to_have_text("1")
     expect(page.locator("[data-out=overcharge]")).to_have_text("739.86 元")
-    expect(page.locator("#recon-adds-up")).to_contain_text("2 + 2 + 1 = 5 行，与读到的交易行数一致")
-    expect(page.locator("#recon-changes")).to_contain_text("2025-03-14")
-    expect(page.locator("#recon-chart")).to_be_visible()
-    flagged = page.locator("#recon-flagged tbody tr")
+    adds_up = page.locator("#statement-adds-up")
+    expect(adds_up).to_contain_text("2 + 2 + 1 = 5 行，与读到的交易行数一致")
+    expect(page.locator("#statement-changes")).to_contain_text("2025-03-14")
+    expect(page.locator("#statement-chart")).to_be_visible()
+    flagged = page.locator("#statement-flagged tbody tr")
     expect(flagged).to_have_count(2)
     expect(flagged.first).to_contain_text("733.86")
     expect(flagged.first).to_contain_text("2.99%")
-    expect(page.locator("#recon-rejected tbody")).to_contain_text("visa")
+    expect(page.locator("#statement-rejected tbody")).to_contain_text("visa")
 
-    header = page.locator("#recon-flagged th").filter(has=page.locator("[data-sort=difference]"))
-    page.click("#recon-flagged [data-sort=difference]")
+    header = page.locator("#statement-flagged th").filter(
+        has=page.locator("[data-sort=difference]")
+    )
+    page.click("#statement-flagged [data-sort=difference]")
     expect(header).to_have_attribute("aria-sort", "descending")
     expect(flagged.first).to_contain_text("733.86")
-    page.click("#recon-flagged [data-sort=difference]")
+    page.click("#statement-flagged [data-sort=difference]")
     expect(header).to_have_attribute("aria-sort", "ascending")
     expect(flagged.first).to_contain_text("6.00")
 
     with page.expect_download() as info:
-        page.click("#recon-download")
+        page.click("#statement-download")
     content = open(info.value.path(), "rb").read()  # noqa: SIM115
     assert content.startswith(b"\xef\xbb\xbf\xe8\xa1\x8c\xe5\x8f\xb7")  # BOM + 行号
     text = content.decode("utf-8-sig")
     assert "733.86" in text and ",'=1+1," in text
 
     # Pasted text whose headers we cannot read: map the columns by hand.
-    page.set_input_files("#recon-file", files=[])
-    page.fill("#recon-text", "A\tB\tC\n信用卡\t10000\t63\n")
-    page.click("#recon-submit")
-    expect(page.locator("#recon-mapping")).to_be_visible()
-    page.select_option("#recon-map-channel", "0")
-    page.select_option("#recon-map-amount", "1")
-    page.select_option("#recon-map-fee", "2")
-    page.click("#recon-mapping-submit")
+    page.set_input_files("#statement-file", files=[])
+    page.fill("#statement-text", "A\tB\tC\n信用卡\t10000\t63\n")
+    page.click("#statement-submit")
+    expect(page.locator("#statement-mapping")).to_be_visible()
+    page.select_option("#statement-map-channel", "0")
+    page.select_option("#statement-map-amount", "1")
+    page.select_option("#statement-map-fee", "2")
+    page.click("#statement-mapping-submit")
     expect(page.locator("[data-out=rows]")).to_have_text("1")
     expect(page.locator("[data-out=overcharge]")).to_have_text("3.00 元")
-    expect(page.locator("#recon-flagged tbody")).to_contain_text("固定费用")
+    expect(page.locator("#statement-flagged tbody")).to_contain_text("固定费用")
     assert not watched.off_origin and not watched.errors, (watched.off_origin, watched.errors)

@@ -33,9 +33,9 @@ def test_calculator_views_and_hostile_link(watched: PageWatch, base_url: str) ->
         base_url + "calculator/?v=<script>alert(1)</script>&amount=<img src=x "
         "onerror=alert(1)>&plan=javascript:alert(1)&cmp=%22%3E%3Csvg%20onload=alert(1)%3E"
     )
-    expect(page.locator("#fee-calculator")).to_contain_text("链接", timeout=BOOT)
+    expect(page.locator("#fees-tool")).to_contain_text("链接", timeout=BOOT)
     expect(page.locator("[data-out=fee]")).to_have_text("60.00 元")  # defaults restored
-    assert page.locator(f"#fee-calculator :is({INJECTED})").count() == 0
+    assert page.locator(f"#fees-tool :is({INJECTED})").count() == 0
     assert not dialogs and not watched.errors, (dialogs, watched.errors)
 
 
@@ -44,10 +44,10 @@ def test_walker_outcome_passes_axe(watched: PageWatch, base_url: str) -> None:
     answers = "stage=rejected,reject-reason=verify"
     page.goto(base_url + f"checklist/?a={answers}")
     title = api_walker.walker_step(answers)["outcome"]["title"]
-    expect(page.locator("#walk-heading")).to_have_text(title, timeout=BOOT)
+    expect(page.locator("#walker-heading")).to_have_text(title, timeout=BOOT)
     assert axe_violations(page) == []
-    page.click("#walk-restart")
-    expect(page.locator("#walk-progress")).to_contain_text("第 1 步")
+    page.click("#walker-restart")
+    expect(page.locator("#walker-progress")).to_contain_text("第 1 步")
     assert axe_violations(page) == []
 
 
@@ -55,18 +55,18 @@ def test_statement_hostile_files_and_summary_pass_axe(watched: PageWatch, base_u
     page = watched.page
     dialogs = _no_dialogs(watched)
     page.goto(base_url + "reconcile/")
-    expect(page.locator("#recon-submit")).to_be_enabled(timeout=BOOT)
+    expect(page.locator("#statement-submit")).to_be_enabled(timeout=BOOT)
 
     def upload(name: str, data: bytes) -> None:
         page.set_input_files(
-            "#recon-file", files=[{"name": name, "mimeType": "text/csv", "buffer": data}]
+            "#statement-file", files=[{"name": name, "mimeType": "text/csv", "buffer": data}]
         )
-        page.click("#recon-submit")
+        page.click("#statement-submit")
 
     upload("表.xlsx", b"PK\x03\x04" + b"\x00" * 500)
-    expect(page.locator("#recon-error")).to_contain_text("另存为", timeout=BOOT)
+    expect(page.locator("#statement-error")).to_contain_text("另存为", timeout=BOOT)
     upload("图.csv", bytes(range(256)) * 64)
-    expect(page.locator("#recon-error")).to_contain_text("不是文字表格")
+    expect(page.locator("#statement-error")).to_contain_text("不是文字表格")
 
     hostile = (
         "交易时间,交易金额,卡类型,手续费,商户名称\n"
@@ -78,11 +78,11 @@ def test_statement_hostile_files_and_summary_pass_axe(watched: PageWatch, base_u
     upload("明细.csv", hostile)
     expect(page.locator("[data-out=rows]")).to_have_text("4", timeout=BOOT)
     expect(page.locator("[data-out=rejected]")).to_have_text("2")
-    expect(page.locator("#recon-rejected tbody")).to_contain_text("<script>alert(1)</script>")
-    assert page.locator(f"#statement-check :is({INJECTED})").count() == 0
+    expect(page.locator("#statement-rejected tbody")).to_contain_text("<script>alert(1)</script>")
+    assert page.locator(f"#statement-tool :is({INJECTED})").count() == 0
     assert axe_violations(page) == []
     with page.expect_download() as info:
-        page.click("#recon-download")
+        page.click("#statement-download")
     text = open(info.value.path(), "rb").read().decode("utf-8-sig")  # noqa: SIM115
     assert "'=HYPERLINK" in text and ",=" not in text
     assert not dialogs and not watched.errors, (dialogs, watched.errors)

@@ -18,54 +18,54 @@ BOOT = 60_000
 
 
 def answer(page: Page, label: str) -> None:
-    page.locator("#walk-view button", has_text=label).click()
+    page.locator("#walker-view button", has_text=label).click()
 
 
 def test_three_paths_back_restart_and_keyboard(watched: PageWatch, base_url: str) -> None:
     page = watched.page
     page.goto(base_url + "checklist/")
-    expect(page.locator("#walk-progress")).to_have_text("第 1 步，共约 3 步", timeout=BOOT)
-    expect(page.locator("#checklist-static")).to_be_hidden()
-    expect(page.locator("#walk-back")).to_be_disabled()
+    expect(page.locator("#walker-progress")).to_have_text("第 1 步，共约 3 步", timeout=BOOT)
+    expect(page.locator("#walker-static")).to_be_hidden()
+    expect(page.locator("#walker-back")).to_be_disabled()
 
     # 1. None of these -> the escalation path.
     answer(page, "以上都不像")
-    expect(page.locator("#walk-progress")).to_have_text("第 2 步，共约 2 步")
-    expect(page.locator("#walk-heading")).to_be_focused()
+    expect(page.locator("#walker-progress")).to_have_text("第 2 步，共约 2 步")
+    expect(page.locator("#walker-heading")).to_be_focused()
     answer(page, "都不是，还是找不到原因")
-    expect(page.locator("#walk-heading")).to_contain_text("往上反映")
-    expect(page.locator(".pos-walk__card")).to_contain_text("12363")
+    expect(page.locator("#walker-heading")).to_contain_text("往上反映")
+    expect(page.locator(".pos-walker__card")).to_contain_text("12363")
     expect(page).to_have_url(re.compile(r"\?a=stage=none,other-check=nothing$"))
-    expect(page.locator("#walk-share")).to_have_text(page.url)
+    expect(page.locator("#walker-share")).to_have_text(page.url)
 
     # Back returns to the second question; restart to the first.
-    page.locator("#walk-back").click()
-    expect(page.locator("#walk-heading")).to_have_text("下面哪一条和您的情况有关？")
+    page.locator("#walker-back").click()
+    expect(page.locator("#walker-heading")).to_have_text("下面哪一条和您的情况有关？")
     expect(page).to_have_url(re.compile(r"\?a=stage=none$"))
-    page.locator("#walk-restart").click()
-    expect(page.locator("#walk-progress")).to_have_text("第 1 步，共约 3 步")
+    page.locator("#walker-restart").click()
+    expect(page.locator("#walker-progress")).to_have_text("第 1 步，共约 3 步")
     expect(page).to_have_url(base_url + "checklist/")
 
     # 2. Rejected, name mismatch -> same-name, answered from the keyboard.
-    page.locator("#walk-view button", has_text="被拒绝").focus()
+    page.locator("#walker-view button", has_text="被拒绝").focus()
     page.keyboard.press("Enter")
-    expect(page.locator("#walk-heading")).to_be_focused()
-    page.locator("#walk-view button", has_text="户名不一致").focus()
+    expect(page.locator("#walker-heading")).to_be_focused()
+    page.locator("#walker-view button", has_text="户名不一致").focus()
     page.keyboard.press("Space")
-    expect(page.locator(".pos-walk__kicker a")).to_have_attribute("href", "../causes/#same-name")
-    expect(page.locator("#walk-progress")).to_have_text("已得出结果：回答了 2 个问题")
+    expect(page.locator(".pos-walker__kicker a")).to_have_attribute("href", "../causes/#same-name")
+    expect(page.locator("#walker-progress")).to_have_text("已得出结果：回答了 2 个问题")
 
     # 3. The longest path: money -> still the old card -> approved -> data-sync.
-    page.locator("#walk-restart").click()
+    page.locator("#walker-restart").click()
     answer(page, "钱却没到新卡")
     answer(page, "还在打到旧卡")
-    expect(page.locator("#walk-progress")).to_have_text("第 3 步，共约 3 步")
+    expect(page.locator("#walker-progress")).to_have_text("第 3 步，共约 3 步")
     answer(page, "审核通过")
-    expect(page.locator("#walk-heading")).to_have_text("各处的信息还没同步")
-    expect(page.locator(".pos-walk__card li")).not_to_have_count(0)
+    expect(page.locator("#walker-heading")).to_have_text("各处的信息还没同步")
+    expect(page.locator(".pos-walker__card li")).not_to_have_count(0)
 
     # A link in the card goes into the guide.
-    page.locator(".pos-walk__card a", has_text="解决步骤").click()
+    page.locator(".pos-walker__card a", has_text="解决步骤").click()
     expect(page).to_have_url(re.compile(r"/solutions/#data-sync$"))
     assert not watched.off_origin and not watched.errors, (watched.off_origin, watched.errors)
 
@@ -73,23 +73,23 @@ def test_three_paths_back_restart_and_keyboard(watched: PageWatch, base_url: str
 def test_shared_link_and_hostile_link(watched: PageWatch, base_url: str) -> None:
     page = watched.page
     page.goto(base_url + "checklist/?a=stage=rejected,reject-reason=verify")
-    expect(page.locator("#walk-heading")).to_have_text(
+    expect(page.locator("#walker-heading")).to_have_text(
         api_walker.walker_step("stage=rejected,reject-reason=verify")["outcome"]["title"],
         timeout=BOOT,
     )
-    expect(page.locator("#walk-error")).to_be_hidden()
-    expect(page.locator("#walk-print")).to_be_visible()
+    expect(page.locator("#walker-error")).to_be_hidden()
+    expect(page.locator("#walker-print")).to_be_visible()
 
     page.goto(base_url + "checklist/?a=<img src=x onerror=alert(1)>")
-    expect(page.locator("#walk-error")).to_contain_text("格式不对", timeout=BOOT)
-    expect(page.locator("#walk-progress")).to_have_text("第 1 步，共约 3 步")
+    expect(page.locator("#walker-error")).to_contain_text("格式不对", timeout=BOOT)
+    expect(page.locator("#walker-progress")).to_have_text("第 1 步，共约 3 步")
     expect(page).to_have_url(base_url + "checklist/")
-    assert page.locator("#checklist-walker img").count() == 0
+    assert page.locator("#walker-tool img").count() == 0
 
     page.goto(base_url + "checklist/?a=stage=money,money=nope")
-    expect(page.locator("#walk-error")).to_contain_text("不在选项里", timeout=BOOT)
+    expect(page.locator("#walker-error")).to_contain_text("不在选项里", timeout=BOOT)
     answer(page, "次数用完")
-    expect(page.locator("#walk-error")).to_be_hidden()
+    expect(page.locator("#walker-error")).to_be_hidden()
     assert not watched.off_origin and not watched.errors, (watched.off_origin, watched.errors)
 
 
@@ -103,7 +103,7 @@ def test_fullest_result_prints_on_one_a4_page(watched: PageWatch, base_url: str)
     page = watched.page
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(base_url + f"checklist/?a={fullest}")
-    expect(page.locator(".pos-walk__card")).to_be_visible(timeout=BOOT)
+    expect(page.locator(".pos-walker__card")).to_be_visible(timeout=BOOT)
     pdf = page.pdf(format="A4")
     pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
     print(f"\nprinted {fullest!r}: {pages} A4 page(s), {len(pdf)} bytes")
@@ -114,13 +114,13 @@ def test_without_javascript_the_whole_tree_shows(browser: Browser, base_url: str
     context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
     page = context.new_page()
     page.goto(base_url + "checklist/")
-    expect(page.locator("#checklist-walker")).to_be_hidden()
-    expect(page.locator("#checklist-static")).to_be_visible()
+    expect(page.locator("#walker-tool")).to_be_hidden()
+    expect(page.locator("#walker-static")).to_be_visible()
     expect(
-        page.locator("#checklist-static").get_by_text("换结算卡时，您遇到的是哪种情况？")
+        page.locator("#walker-static").get_by_text("换结算卡时，您遇到的是哪种情况？")
     ).to_be_visible()
-    page.locator("#checklist-static a[href='#outcome-escalate']").first.click()
+    page.locator("#walker-static a[href='#outcome-escalate']").first.click()
     expect(page.locator("#outcome-escalate")).to_be_in_viewport()
-    page.locator("#checklist-static a[href='../causes/#same-name']").first.click()
+    page.locator("#walker-static a[href='../causes/#same-name']").first.click()
     expect(page).to_have_url(re.compile(r"/causes/#same-name$"))
     context.close()

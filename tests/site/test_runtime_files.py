@@ -59,7 +59,7 @@ def test_only_runtime_pages_start_the_runtime(site_dir: Path) -> None:
         if 'name="pos-runtime"' not in page:
             continue
         early = _meta(page).get("start") == "early"
-        script = bool(re.search(r'<script type="module" async src="[^"]*py-client\.js"', page))
+        script = bool(re.search(r'<script type="module" async src="[^"]*runtime/client\.js"', page))
         assert early == script, path
         if early:
             starters.append(path.relative_to(site_dir).as_posix())

@@ -62,4 +62,4 @@ def test_no_js_rendering_is_the_whole_tree(site_dir: Path) -> None:
     # Passed through whole (the unit tests check what the rendering holds).
     assert site_walker.walker_static() in html
     # The interactive part starts hidden and has its own id for main.js.
-    assert re.search(r'<div class="pos-walk" id="checklist-walker"[^>]*hidden>', html)
+    assert re.search(r'<div class="pos-walker" id="walker-tool"[^>]*hidden>', html)

@@ -1,12 +1,13 @@
 // Entry point on every page. Guide pages load nothing more; a page with one of
 // our tools loads that tool's module, which starts the shared Python runtime.
+// A tool's root element is named after the tool: <div id="fees-tool">.
 
-import { labelScrollableTables } from "./page-fixes.js";
+import { labelScrollableTables } from "./theme/page-fixes.js";
 
 const TOOLS = {
-  "fee-calculator": () => import("./calculator-page.js"),
-  "checklist-walker": () => import("./checklist-page.js"),
-  "statement-check": () => import("./reconcile-page.js"),
+  "fees-tool": () => import("./fees-page.js"),
+  "walker-tool": () => import("./walker-page.js"),
+  "statement-tool": () => import("./statement-page.js"),
 };
 
 function onPage() {

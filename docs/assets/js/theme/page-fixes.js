@@ -1,4 +1,4 @@
-// Small accessibility fixes applied to every page after it renders.
+// Small accessibility fixes applied to every page after it renders (main.js).
 
 /** Tables wider than the screen scroll sideways; make them keyboard-reachable. */
 export function labelScrollableTables(root = document) {

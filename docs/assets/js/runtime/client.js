@@ -1,7 +1,8 @@
 // One Pyodide worker per visit, shared by every tool on every page.
 // Material's instant navigation keeps this module alive between pages, so the
 // runtime loads once. Pages ask through `ask(fn, args)`; the newest request
-// per channel wins, so a late reply never overwrites a newer answer.
+// per channel wins, so a late reply never overwrites a newer answer. What the
+// reader sees while it loads or when it fails is status.js's business.
 //
 // Pages whose front matter says `runtime: true` also load this module from
 // <head> (async), and it starts the worker before the page has even finished
@@ -23,7 +24,7 @@ function setStatus(next) {
 function readConfig(root) {
   const source = document.querySelector('meta[name="pos-runtime"]') || root;
   if (!source || !source.dataset.runtime) return null;
-  const assets = new URL("../", import.meta.url);
+  const assets = new URL("../../", import.meta.url);
   const data = source.dataset;
   const sizes = (data.bytes || "0 0 0").split(" ").map(Number);
   return {
@@ -54,7 +55,7 @@ export function startRuntime(root) {
   config = config || readConfig(root);
   if (!config) return;
   try {
-    worker = new Worker(new URL("./py-worker.js", import.meta.url), { type: "module" });
+    worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
   } catch (error) {
     failWith("no-worker", String(error));
     return;
@@ -137,87 +138,6 @@ export function debounced(fn, wait = 60) {
     fn();
     timer = setTimeout(fire, wait);
   };
-}
-
-const FAILURE_ZH = {
-  "no-wasm":
-    "您的浏览器不支持 WebAssembly，计算器无法运行。请换用新版的微信、Chrome、Edge 或 Safari 打开本页。",
-  "no-worker": "您的浏览器无法启动计算器（不支持后台计算）。请换用新版浏览器打开本页。",
-  memory: "手机内存不足，计算器没能启动。请关掉一些其他应用或网页后点“重试”。",
-  network: "计算器没能下载完成，可能是网络中断或被拦截。请检查网络后点“重试”。",
-  other: "计算器启动失败。请点“重试”，或稍后刷新页面。",
-};
-
-/** The Chinese sentence for a failed status. */
-export function failureText(s) {
-  return FAILURE_ZH[s.reason] || FAILURE_ZH.other;
-}
-
-function megabytes(bytes) {
-  return (bytes / 1048576).toFixed(1);
-}
-
-/**
- * Show the runtime's download progress, and on failure a Chinese message and
- * a retry button, inside `element` (a tool's status area). Hands the element
- * back to the tool when the runtime is ready. Returns an unsubscribe.
- */
-export function mountRuntimeStatus(element, { retryRoot, note } = {}) {
-  // Back on a tool page after instant navigation: the tool already says ready.
-  if (status.state === "ready") return () => {};
-  const box = document.createElement("span");
-  box.className = "pos-runtime";
-  const label = document.createElement("span");
-  label.className = "pos-runtime__label";
-  const bar = document.createElement("progress");
-  bar.className = "pos-runtime__bar";
-  bar.max = 1;
-  const retry = document.createElement("button");
-  retry.type = "button";
-  retry.className = "pos-runtime__retry md-button";
-  retry.textContent = "重试";
-  retry.hidden = true;
-  retry.addEventListener("click", () => retryRuntime(retryRoot));
-  box.append(label, bar, retry);
-  element.replaceChildren(box);
-  element.dataset.runtime = "loading";
-
-  let stop = null;
-  let stopped = false;
-  const unsubscribe = () => {
-    stopped = true;
-    if (stop) stop();
-  };
-  stop = onStatus((s) => {
-    if (stopped) return;
-    if (!element.isConnected) {
-      unsubscribe();
-      return;
-    }
-    element.dataset.runtime = s.state;
-    retry.hidden = s.state !== "failed";
-    bar.hidden = s.state === "failed";
-    if (s.state === "loading" || s.state === "idle") {
-      if (s.total) {
-        bar.value = s.loaded / s.total;
-        const percent = Math.floor((100 * s.loaded) / s.total);
-        label.textContent = `正在加载计算引擎：已下载 ${megabytes(s.loaded)} / ${megabytes(s.total)} MB（${percent}%）`;
-      } else {
-        bar.removeAttribute("value");
-        label.textContent = "正在加载计算引擎……";
-      }
-    } else if (s.state === "starting") {
-      bar.removeAttribute("value");
-      label.textContent = "正在加载计算引擎：下载完成，正在启动……";
-    } else if (s.state === "failed") {
-      label.textContent = `${failureText(s)}${note ? ` ${note}` : ""}`;
-    } else if (s.state === "ready") {
-      if (box.isConnected) box.remove();
-      unsubscribe();
-    }
-  });
-  if (stopped) stop();
-  return unsubscribe;
 }
 
 // Early start on runtime pages (see overrides/main.html).

@@ -1,7 +1,7 @@
 // Page-scoped storage helpers that Material's bundle expects as globals.
 // Our own implementation, kept in a file so no inline script is needed.
 (() => {
-  const siteRoot = new URL("../../", document.currentScript.src);
+  const siteRoot = new URL("../../../", document.currentScript.src);
   const keyFor = (scope, name) => `${scope.pathname}.${name}`;
 
   window.__md_scope = siteRoot;

@@ -1,0 +1,447 @@
+// The fee calculator page: collects inputs, asks the worker, renders replies as
+// text. It never computes and never builds HTML from input: results use
+// textContent, charts are SVG from our own Python (every text escaped there)
+// parsed with DOMParser and imported node by node after a safety check.
+// The state lives in the query string (fees-link.js); on open the Python side
+// validates it. Channel ids, views and link names come from the contract; the
+// form's controls are named by the contract's link keys (view, amount, …).
+
+import { customBoxes, markField, readContract, readCustom, valueAt } from "./contract.js";
+import { alive, byData, el, row, setText, showMessage, term } from "./dom.js";
+import { linkParams, readLink, showLink } from "./fees-link.js";
+import { debounced, latestOnly } from "./runtime/client.js";
+import { runTool } from "./runtime/status.js";
+
+// ---- figures as text ---------------------------------------------------------
+
+// "12345.60" -> "12,345.60": display only; the figure itself comes from Python.
+function grouped(yuan) {
+  const [whole, fen] = String(yuan).split(".");
+  const withCommas = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return fen === undefined ? withCommas : `${withCommas}.${fen}`;
+}
+
+function yuan(text) {
+  return `${grouped(text)} 元`;
+}
+
+// ---- the form ----------------------------------------------------------------
+
+function parts(root) {
+  const $ = (selector) => root.querySelector(selector);
+  return {
+    root,
+    form: $("form"),
+    status: $("#fees-status"),
+    error: $("#fees-error"),
+    notice: $("#fees-notice"),
+    customBox: $("#fees-custom"),
+    share: $("#fees-share"),
+    single: { out: byData(root, "out"), detail: $("#fees-detail") },
+    gross: byData(root, "gross"),
+    month: {
+      table: $("#fees-month-table"),
+      summary: $("#fees-month-summary"),
+      notes: $("#fees-month-notes"),
+    },
+    compare: {
+      cards: $("#fees-cards"),
+      verdict: $("#fees-verdict"),
+      bars: $("#fees-chart-compare"),
+      curve: $("#fees-chart-curve"),
+    },
+  };
+}
+
+function currentView(form, contract) {
+  const value = form.elements.view.value;
+  return contract.views.includes(value) ? value : contract.views[0];
+}
+
+/** Does the control belong to `view`? Its box says so in data-view="single gross". */
+function inView(control, view) {
+  const box = control.closest("[data-view]");
+  return !box || box.dataset.view.split(" ").includes(view);
+}
+
+// Text, the checked radio, or the values of the checked boxes.
+function controlValue(form, name) {
+  const boxes = form.querySelectorAll(`input[type=checkbox][name="${name}"]`);
+  if (boxes.length) return [...boxes].filter((box) => box.checked).map((box) => box.value);
+  return form.elements[name].value;
+}
+
+function mixRows(form) {
+  return [...form.querySelectorAll("[data-mix]")].map((line) => ({
+    channel: line.dataset.mix,
+    total: line.querySelector("[data-part=total]").value,
+    count: line.querySelector("[data-part=count]").value,
+  }));
+}
+
+/**
+ * What the form asks in the view shown, by the contract's link keys:
+ * {view, amount, channel, plan} or {view, mix, compare}, plus `custom` when
+ * the reader's own rates take part.
+ */
+function readForm(form, contract) {
+  const view = currentView(form, contract);
+  const values = {};
+  for (const key of Object.keys(contract.link.params)) {
+    const control = form.querySelector(`[name="${key}"]`);
+    if (control && inView(control, view)) values[key] = controlValue(form, key);
+  }
+  values.view = view;
+  const firstMix = form.querySelector("[data-mix]");
+  if (firstMix && inView(firstMix, view)) values.mix = mixRows(form);
+  const own = contract.custom_plan;
+  if (values.plan === own || (values.compare || []).includes(own)) {
+    values.custom = readCustom(form, contract);
+  }
+  return values;
+}
+
+/** Put values read from a shared link back into the form. */
+function fillForm(form, values, contract) {
+  const put = (name, value) => {
+    if (typeof value === "string" && form.elements[name]) form.elements[name].value = value;
+  };
+  for (const key of Object.keys(contract.link.params)) {
+    const value = values[key];
+    if (!Array.isArray(value)) put(key, value);
+    else {
+      for (const box of form.querySelectorAll(`input[type=checkbox][name="${key}"]`)) {
+        box.checked = value.includes(box.value);
+      }
+    }
+  }
+  for (const month of values.mix || []) {
+    const line = form.querySelector(`[data-mix="${month.channel}"]`);
+    line.querySelector("[data-part=total]").value = month.total;
+    line.querySelector("[data-part=count]").value = month.count;
+  }
+  if (values.custom) {
+    for (const [name, path] of customBoxes(contract)) put(name, valueAt(values.custom, path));
+  }
+}
+
+function showView(tool, values) {
+  for (const node of tool.root.querySelectorAll("[data-view]")) {
+    node.hidden = !inView(node, values.view);
+  }
+  for (const node of tool.root.querySelectorAll("[data-result]")) {
+    node.hidden = node.dataset.result !== values.view;
+  }
+  tool.customBox.hidden = !values.custom;
+}
+
+// ---- rendering: one transaction, gross-up, a month -------------------------
+
+function breakdownItems(reply) {
+  const b = reply.breakdown;
+  const items = [];
+  if (b.band_up_to !== null || b.band_index > 0) {
+    items.push(`这笔金额落在第 ${b.band_index + 1} 段费率（${b.rate_percent}）`);
+  }
+  items.push(`按比例：${grouped(reply.amount)} × ${b.rate_percent} = ${b.percent_raw} 元`);
+  if (b.cap_applied) items.push(`超过封顶，按封顶 ${b.cap} 元收取`);
+  else if (b.cap !== null) items.push(`未到封顶（封顶 ${b.cap} 元）`);
+  if (b.min_applied) items.push(`低于最低收费，按 ${b.min} 元收取`);
+  if (b.fixed !== "0.00") items.push(`另加每笔 ${b.fixed} 元`);
+  items.push(`合计 ${b.unrounded} 元，四舍五入到分：${reply.fee} 元`);
+  if (b.limited_to_amount) items.push("手续费不会超过交易金额本身");
+  return items.map((text) => el("li", text));
+}
+
+function showSingle({ single }, reply) {
+  setText(single.out.fee, `${reply.fee} 元`);
+  setText(single.out.net, `${reply.net} 元`);
+  setText(single.out.effective_rate, reply.effective_rate);
+  single.detail.replaceChildren(...breakdownItems(reply));
+}
+
+function clearSingle({ single }) {
+  for (const node of Object.values(single.out)) setText(node, "—");
+  single.detail.replaceChildren();
+}
+
+function showGross({ gross }, reply) {
+  setText(gross.amount, yuan(reply.amount));
+  setText(gross.fee, yuan(reply.fee));
+  setText(gross.net, yuan(reply.net));
+  setText(
+    gross.detail,
+    `向顾客收 ${yuan(reply.amount)}，${reply.channel_name}扣手续费 ${yuan(reply.fee)}，` +
+      `到账 ${yuan(reply.net)}，不少于您要的 ${yuan(reply.target_net)}。少收 1 分钱就不够了。`,
+  );
+}
+
+function clearGross({ gross }) {
+  for (const node of Object.values(gross)) setText(node, "—");
+  setText(gross.detail, "");
+}
+
+function planNotes(reply) {
+  const notes = [];
+  if (reply.promotion) {
+    const p = reply.promotion;
+    notes.push(
+      `${p.label}：前 ${p.months} 个月每月合计 ${yuan(p.monthly_total)}` +
+        `${p.rent_waived ? "（免月租）" : ""}，已算进第一年合计；之后每年约 ${yuan(reply.regular_year_total)}。`,
+    );
+  }
+  if (reply.deposit) {
+    notes.push(
+      `另有押金 ${yuan(reply.deposit.amount)}（${reply.deposit.refund_condition}），没有算进费用。`,
+    );
+  }
+  if (reply.example) notes.push("这是示例方案，不是任何服务商的真实报价。");
+  return notes.map((text) => el("li", text));
+}
+
+// Built here rather than in the include, so the page's first <table> stays the
+// static fee table that readers without JavaScript see.
+function monthTable(lines) {
+  const head = ["支付方式", "月交易额", "笔数", "手续费"].map((text) =>
+    el("th", text, { scope: "col" }),
+  );
+  const body = lines.map((line) =>
+    row(
+      [
+        line.channel_name,
+        grouped(line.total),
+        String(line.count),
+        `${grouped(line.fee)}（${line.effective_rate}）`,
+      ],
+      { header: true },
+    ),
+  );
+  return el(
+    "table",
+    [
+      el("caption", "每月手续费（按平均每笔估算）"),
+      el("thead", [el("tr", head)]),
+      el("tbody", body),
+    ],
+    { class: "pos-fees__table" },
+  );
+}
+
+function showMonth({ month }, reply) {
+  month.table.replaceChildren(monthTable(reply.lines));
+  month.summary.replaceChildren(
+    term("每月手续费", yuan(reply.monthly_fees)),
+    term("月租", yuan(reply.monthly_rent)),
+    term("每月合计", yuan(reply.monthly_total)),
+    term(reply.annual_fee_name, `${yuan(reply.annual_fee)} / 年`),
+    term("第一年合计", yuan(reply.first_year_total)),
+    term("实际费率（含年费月租）", reply.effective_rate),
+  );
+  month.notes.replaceChildren(...planNotes(reply));
+}
+
+function clearMonth({ month }) {
+  for (const node of Object.values(month)) node.replaceChildren();
+}
+
+// ---- rendering: the comparison and its charts ------------------------------
+
+function card(plan) {
+  const title = el("p", plan.plan_name, { class: "pos-fees__cardname" });
+  if (plan.cheapest) title.append(" ", el("strong", "最便宜", { class: "pos-fees__tag" }));
+  if (plan.example) title.append(" ", el("span", "示例", { class: "pos-fees__tag is-example" }));
+  const figures = el("dl", [
+    term("第一年合计", yuan(plan.first_year_total)),
+    term("比最便宜多", plan.cheapest ? "—" : yuan(plan.difference)),
+    term("每月合计", yuan(plan.monthly_total)),
+    term("实际费率", plan.effective_rate),
+  ]);
+  const item = el("li", [title, figures], {
+    class: plan.cheapest ? "pos-fees__card is-best" : "pos-fees__card",
+  });
+  const notes = planNotes(plan);
+  if (notes.length) item.append(el("ul", notes, { class: "pos-fees__detail" }));
+  return item;
+}
+
+/** Parse our SVG text; refuse anything that could run or load. */
+export function svgNode(text) {
+  const doc = new DOMParser().parseFromString(String(text), "image/svg+xml");
+  const svg = doc.documentElement;
+  if (!svg || svg.localName !== "svg" || doc.getElementsByTagName("parsererror").length) {
+    return null;
+  }
+  for (const node of doc.getElementsByTagName("*")) {
+    if (["script", "foreignObject", "image", "use", "a", "style"].includes(node.localName)) {
+      return null;
+    }
+    for (const attribute of node.attributes) {
+      if (/^on/i.test(attribute.name) || /href/i.test(attribute.name)) return null;
+    }
+  }
+  return document.importNode(svg, true);
+}
+
+// The chart's figures as a table, folded away under the chart.
+function dataTable(table) {
+  const head = table.head.map((text) => el("th", text, { scope: "col" }));
+  const body = table.rows.map((cells) => row(cells, { header: true }));
+  const node = el(
+    "table",
+    [el("caption", table.caption), el("thead", [el("tr", head)]), el("tbody", body)],
+    { class: "pos-fees__table" },
+  );
+  // A scrolling region must be reachable by keyboard (WCAG 2.1.1).
+  const wrap = el("div", [node], {
+    class: "pos-fees__scroll",
+    tabindex: "0",
+    role: "region",
+    "aria-label": table.caption,
+  });
+  return el("details", [el("summary", "图表数据（表格）"), wrap], { class: "pos-fees__data" });
+}
+
+function placeChart(figure, reply) {
+  if (!reply) return;
+  if (reply.error) {
+    figure.replaceChildren(el("figcaption", reply.error.message_zh));
+    return;
+  }
+  const svg = svgNode(reply.svg);
+  const children = [el("figcaption", reply.title)];
+  if (svg) children.push(svg);
+  children.push(dataTable(reply.table));
+  figure.replaceChildren(...children);
+}
+
+async function showCompare(tool, reply, args) {
+  const { compare } = tool;
+  const best = reply.plans.filter((plan) => plan.cheapest).map((plan) => plan.plan_name);
+  setText(
+    compare.verdict,
+    `按这样的收款，第一年最省的是：${best.join("、")}。` +
+      `最贵和最省的方案一年相差 ${yuan(reply.yearly_difference)}。`,
+  );
+  compare.cards.replaceChildren(...reply.plans.map(card));
+  // The fee curve is Python's default channel (debit, where the cap shows).
+  const [bars, curve] = await Promise.all([
+    tool.askBars("chart", { kind: "compare", ...args }),
+    tool.askCurve("chart", { kind: "fee_curve", plans: args.plans, custom: args.custom }),
+  ]);
+  if (!alive(tool.root)) return;
+  placeChart(compare.bars, bars);
+  placeChart(compare.curve, curve);
+}
+
+function clearCompare({ compare }) {
+  compare.cards.replaceChildren();
+  setText(compare.verdict, "");
+  compare.bars.replaceChildren();
+  compare.curve.replaceChildren();
+}
+
+// Each view: which api answers it, with what, and how its answer is shown.
+const ANSWERS = {
+  single: {
+    ask: (v) => ["fee", { amount: v.amount, channel: v.channel, plan: v.plan }],
+    show: showSingle,
+    clear: clearSingle,
+  },
+  gross: {
+    ask: (v) => ["gross", { net: v.net, channel: v.channel, plan: v.plan }],
+    show: showGross,
+    clear: clearGross,
+  },
+  month: {
+    ask: (v) => ["estimate", { mix: v.mix, plan: v.plan }],
+    show: showMonth,
+    clear: clearMonth,
+  },
+  compare: {
+    ask: (v) => ["compare", { mix: v.mix, plans: v.compare }],
+    show: showCompare,
+    clear: clearCompare,
+  },
+};
+
+// ---- lifecycle ---------------------------------------------------------------
+
+async function recompute(tool) {
+  if (!tool.ready) return;
+  const values = readForm(tool.form, tool.contract);
+  const answer = ANSWERS[values.view];
+  const [fn, base] = answer.ask(values);
+  const args = values.custom ? { ...base, custom: values.custom } : base;
+  const reply = await tool.askLatest(fn, args);
+  if (!reply || !alive(tool.root)) return;
+  markField(tool.form, tool.contract, reply.error ? reply.error.field : null);
+  showMessage(tool.error, reply.error ? reply.error.message_zh : "");
+  if (reply.error) answer.clear(tool);
+  else await answer.show(tool, reply, args);
+}
+
+function updateLink(tool) {
+  const values = readForm(tool.form, tool.contract);
+  showView(tool, values);
+  showLink(linkParams(values, tool.contract), tool.share);
+}
+
+async function openLink(tool) {
+  const link = await readLink(tool.contract);
+  if (!link) return;
+  fillForm(tool.form, link.values, tool.contract);
+  tool.notice.replaceChildren(...link.problems.map((p) => el("li", p.message_zh)));
+  tool.notice.hidden = link.problems.length === 0;
+}
+
+async function onReady(tool) {
+  if (tool.ready) return;
+  await openLink(tool);
+  tool.ready = true;
+  showView(tool, readForm(tool.form, tool.contract));
+  tool.share.value = window.location.href;
+  setText(tool.status, "计算引擎已就绪，修改数字即可重新计算。");
+  recompute(tool);
+}
+
+async function copyLink(tool) {
+  updateLink(tool);
+  tool.share.select();
+  try {
+    await navigator.clipboard.writeText(tool.share.value);
+    setText(tool.status, "链接已复制，发给别人打开就是同样的计算。");
+  } catch {
+    setText(tool.status, "无法自动复制，请长按上面的链接手动复制。");
+  }
+}
+
+export function mount(root) {
+  root.hidden = false;
+  const tool = {
+    ...parts(root),
+    contract: readContract(root),
+    askLatest: latestOnly(),
+    askBars: latestOnly(),
+    askCurve: latestOnly(),
+    ready: false,
+  };
+  // Typing is debounced (the first key answers at once); picks answer at once.
+  const recomputeSoon = debounced(() => recompute(tool));
+  const changed = (event) => {
+    updateLink(tool);
+    if (event.type === "input") recomputeSoon();
+    else recompute(tool);
+  };
+  tool.form.addEventListener("input", changed);
+  tool.form.addEventListener("change", changed);
+  tool.form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    recompute(tool);
+  });
+  root.querySelector("#fees-copy").addEventListener("click", () => copyLink(tool));
+  showView(tool, readForm(tool.form, tool.contract));
+  runTool(root, tool.status, {
+    note: "下方的费率表仍然可以查看。",
+    onReady: () => onReady(tool),
+  });
+}

@@ -1,0 +1,189 @@
+// The troubleshooting walker: shows one question at a time and the result
+// card. The walk itself (and every word) comes from calculator.api in the
+// worker; this file only renders replies as text and keeps the answers in the
+// URL (?a=question=answer,…, both the name and the answers written by Python)
+// so a result can be shared.
+
+import { readContract } from "./contract.js";
+import { alive, el, setText, showMessage } from "./dom.js";
+import { ask } from "./runtime/client.js";
+import { runTool } from "./runtime/status.js";
+
+function parts(root) {
+  const $ = (selector) => root.querySelector(selector);
+  return {
+    root,
+    staticTree: document.getElementById("walker-static"),
+    status: $("#walker-status"),
+    error: $("#walker-error"),
+    main: $("#walker-main"),
+    progress: $("#walker-progress"),
+    view: $("#walker-view"),
+    back: $("#walker-back"),
+    restart: $("#walker-restart"),
+    print: $("#walker-print"),
+    all: $("#walker-all"),
+  };
+}
+
+// ---- the shared link ---------------------------------------------------------
+
+function answersFromURL(param) {
+  return new URLSearchParams(window.location.search).get(param) || "";
+}
+
+function urlFor(param, answers) {
+  const url = new URL(window.location.href);
+  url.hash = "";
+  // Ids are lower-case letters, digits and dashes; "=" and "," are fine in a query.
+  url.search = answers ? `?${param}=${answers}` : "";
+  return url.href;
+}
+
+// ---- rendering -----------------------------------------------------------------
+
+function section(title, body) {
+  return el("section", [el("h3", title), body], { class: "pos-walker__part" });
+}
+
+function list(tag, items, attributes) {
+  return el(
+    tag,
+    items.map((item) => el("li", item)),
+    attributes,
+  );
+}
+
+function questionView(reply) {
+  const q = reply.question;
+  const buttons = q.answers.map((answer) =>
+    el("li", [
+      el("button", answer.label, {
+        type: "button",
+        class: "pos-walker__answer",
+        "data-answer": answer.id,
+      }),
+    ]),
+  );
+  return [
+    el("h2", q.text, { id: "walker-heading", tabindex: "-1" }),
+    el("p", q.help, { class: "pos-walker__help", id: "walker-help" }),
+    el("ul", buttons, { class: "pos-walker__answers" }),
+  ];
+}
+
+function outcomeView(reply, share) {
+  const o = reply.outcome;
+  const card = el(
+    "article",
+    [
+      el("p", ["可能的原因：", el("a", o.cause.title, { href: o.cause.url })], {
+        class: "pos-walker__kicker",
+      }),
+      el("h2", o.title, { id: "walker-heading", tabindex: "-1" }),
+      el("p", o.summary),
+      section("接下来这样做", list("ol", o.steps)),
+      section("要准备的材料", list("ul", o.documents)),
+      section("找谁", list("ul", o.contacts)),
+      section("一般要多久", el("p", o.time)),
+      section("注意", list("ul", o.warnings, { class: "pos-walker__warnings" })),
+      section(
+        "您的回答",
+        list(
+          "ol",
+          reply.path.map((step) => `${step.question_text} ${step.answer_label}`),
+        ),
+      ),
+      section(
+        "相关页面",
+        el(
+          "ul",
+          o.links.map((link) => el("li", [el("a", link.text, { href: link.url })])),
+        ),
+      ),
+      el(
+        "p",
+        ["把这个结果发给客服或自己留着：", el("a", share, { href: share, id: "walker-share" })],
+        {
+          class: "pos-walker__share",
+        },
+      ),
+    ],
+    { class: "pos-walker__card", "aria-labelledby": "walker-heading" },
+  );
+  return [card];
+}
+
+function render(tool, reply, { focus }) {
+  tool.current = reply;
+  tool.root.dataset.view = reply.kind;
+  setText(tool.progress, reply.progress);
+  const share = urlFor(tool.param, reply.answers);
+  const view = reply.kind === "outcome" ? outcomeView(reply, share) : questionView(reply);
+  tool.view.replaceChildren(...view);
+  tool.back.disabled = reply.path.length === 0;
+  tool.restart.disabled = reply.path.length === 0;
+  tool.print.hidden = reply.kind !== "outcome";
+  if (window.location.search !== new URL(share).search) {
+    window.history.replaceState(window.history.state, "", share);
+  }
+  if (focus) tool.view.querySelector("#walker-heading").focus();
+}
+
+// ---- lifecycle -----------------------------------------------------------------
+
+async function go(tool, answers, { focus = true } = {}) {
+  if (tool.busy) return;
+  tool.busy = true;
+  try {
+    const reply = await ask("walker_step", { answers });
+    if (!alive(tool.root)) return;
+    showMessage(tool.error, reply.error ? reply.error.message_zh : "");
+    render(tool, reply.error ? reply.restart : reply, { focus });
+  } finally {
+    tool.busy = false;
+  }
+}
+
+function toggleStaticTree({ staticTree, all }) {
+  if (!staticTree) return;
+  const show = staticTree.hidden;
+  staticTree.hidden = !show;
+  all.setAttribute("aria-expanded", String(show));
+  all.textContent = show ? "收起全部问题和结果" : "显示全部问题和结果";
+}
+
+function onReady(tool) {
+  if (!tool.main.hidden) return;
+  setText(tool.status, "");
+  tool.status.hidden = true;
+  tool.main.hidden = false;
+  if (tool.staticTree) tool.staticTree.hidden = true;
+  go(tool, answersFromURL(tool.param), { focus: false });
+}
+
+export function mount(root) {
+  const tool = {
+    ...parts(root),
+    param: readContract(root).walker.param,
+    current: null,
+    busy: false,
+  };
+  root.hidden = false;
+  tool.view.addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-answer]");
+    const current = tool.current;
+    if (!button || !current || current.kind !== "question") return;
+    go(tool, current.next[button.dataset.answer]);
+  });
+  tool.back.addEventListener("click", () => {
+    if (tool.current && tool.current.path.length > 0) go(tool, tool.current.back);
+  });
+  tool.restart.addEventListener("click", () => go(tool, ""));
+  tool.print.addEventListener("click", () => window.print());
+  tool.all.addEventListener("click", () => toggleStaticTree(tool));
+  runTool(root, tool.status, {
+    note: "下面的文字版内容一样，可以直接看。",
+    onReady: () => onReady(tool),
+  });
+}
