@@ -33,6 +33,7 @@ def contract() -> dict[str, Any]:
         "link": {
             "params": dict(link.PARAMS),
             "mix_prefix": link.MIX_PREFIX,
+            "list_join": link.LIST_JOIN,
             "custom": link.custom_names(),
             "max_chars": link.MAX_PARAM_CHARS,
         },

@@ -15,7 +15,7 @@ export function linkParams(values, contract) {
   const params = new URLSearchParams();
   for (const [key, name] of Object.entries(link.params)) {
     const value = values[key];
-    if (Array.isArray(value)) params.set(name, value.join(","));
+    if (Array.isArray(value)) params.set(name, value.join(link.list_join));
     else if (typeof value === "string") params.set(name, value);
   }
   for (const { channel, total, count } of values.mix || []) {

@@ -144,6 +144,7 @@ def test_public_link_names_never_change() -> None:
     names = ("v", "amount", "net", "channel", "plan", "cmp")
     assert tuple(shape["link"]["params"].values()) == names
     assert shape["link"]["mix_prefix"] == "m_" and shape["walker"]["param"] == "a"
+    assert shape["link"]["list_join"] == ","
     custom = shape["link"]["custom"]
     assert custom["channels"]["unionpay_qr"] == {
         "rate_percent": "c_unionpay_qr",
