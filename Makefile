@@ -48,7 +48,7 @@ bench: build
 	$(BIN)/python tools/bench_statement.py
 
 # Mutation testing of the fee core (modules: [tool.mutmut] only_mutate in
-# pyproject.toml). Not part of `make test`: about 10 minutes on two cores.
+# pyproject.toml). Not part of `make test`: 5 to 10 minutes on two cores.
 # Installs only the `mutation` extra's pins, not the project again; starts
 # from scratch each time, since mutmut does not notice edited tests; fails
 # when a module kills less than 90% of its mutants.
