@@ -20,6 +20,10 @@ ACCEPTED = [
     ("RMB 88", "88.00"),
     (".5", "0.50"),
     ("1.500", "1.50"),
+    ("+100", "100.00"),
+    ("1、000", "1000.00"),  # the ideographic comma as a thousands separator
+    ("10。5", "10.50"),  # the ideographic full stop as a decimal point
+    ("1." + "0" * 38, "1.00"),  # 40 characters: the longest text read
 ]
 
 
@@ -30,6 +34,9 @@ REFUSED = [
     ("abc", "not_number"),
     ("-5", "negative"),
     ("－5", "negative"),
+    ("−5", "negative"),  # U+2212, the minus sign of word processors
+    ("¥-5", "negative"),
+    ("¥−5", "negative"),
     ("0", "zero"),
     ("0.00", "zero"),
     ("0.001", "too_precise"),

@@ -189,10 +189,11 @@ def _read_band(check: _Checker, table: dict[str, Any], prefix: str, up_to: Decim
     return Band(up_to=up_to, rate=rate / 100, cap=cap, minimum=minimum, fixed=fixed or Decimal(0))
 
 
-def _read_channel(check: _Checker, channel: str, table: Any, base: str = "") -> ChannelRule:
-    prefix = f"{base}channels.{channel}."
+def _read_channel(check: _Checker, channel: str, table: Any, base: str) -> ChannelRule:
+    name = f"{base}channels.{channel}"
     if not isinstance(table, dict):
-        raise check.fail(prefix.rstrip("."), "must be a table of rates", "table")
+        raise check.fail(name, "must be a table of rates", "table")
+    prefix = name + "."
     check.unknown_keys(table, _CHANNEL_KEYS, prefix)
     if "bands" not in table:
         return ChannelRule(channel, (_read_band(check, table, prefix, None),))
@@ -206,9 +207,10 @@ def _read_channel(check: _Checker, channel: str, table: Any, base: str = "") -> 
     bands: list[Band] = []
     previous: Decimal | None = None
     for index, raw in enumerate(raw_bands):
-        band_prefix = f"{prefix}bands[{index}]."
+        band_name = f"{prefix}bands[{index}]"
         if not isinstance(raw, dict):
-            raise check.fail(band_prefix.rstrip("."), "must be a table")
+            raise check.fail(band_name, "must be a table")
+        band_prefix = band_name + "."
         last = index == len(raw_bands) - 1
         up_to = check.number(
             raw, "up_to", band_prefix + "up_to", low=Decimal("0.01"), high=Decimal("100000000")
@@ -225,13 +227,13 @@ def _read_channel(check: _Checker, channel: str, table: Any, base: str = "") -> 
             raise check.fail(
                 band_prefix + "up_to", f"must be above the previous band's {previous}", "order"
             )
-        previous = up_to if up_to is not None else previous
+        previous = up_to  # None only after the last band, where nothing follows
         bands.append(_read_band(check, raw, band_prefix, up_to))
     return ChannelRule(channel, tuple(bands))
 
 
-def _read_plan(check: _Checker, raw: Any, index: int) -> Plan:
-    check.where = f"plan[{index}]"
+def _read_plan(check: _Checker, raw: Any) -> Plan:
+    """One plan; until its id is known, messages name it by `check.where`."""
     if not isinstance(raw, dict):
         raise check.fail("", "each [[plan]] must be a table")
     plan_id = raw.get("id")
@@ -364,7 +366,8 @@ def parse_plans(text: str, file: str = "plans.toml") -> dict[str, Plan]:
         raise DataError(file, "", "plan", "no [[plan]] entries found")
     plans: dict[str, Plan] = {}
     for index, raw in enumerate(raw_plans):
-        plan = _read_plan(check, raw, index)
+        check.where = f"plan[{index}]"
+        plan = _read_plan(check, raw)
         if plan.id in plans:
             raise DataError(file, f"plan[{index}]", "id", f"duplicate plan id '{plan.id}'")
         plans[plan.id] = plan
@@ -378,24 +381,31 @@ _YUAN_FIELDS = {"cap", "min", "fixed", "up_to", "annual_fee", "monthly_rent", "a
 _INTEGER_FIELDS = {"months"}
 
 
-def _coerce(value: Any, key: str, path: str) -> Any:
+def _coerce_table(table: dict[str, Any], prefix: str) -> dict[str, Any]:
     """Numbers as a reader types them ("0.6%", "25元", "０.６") become Decimal.
 
-    Empty strings mean "not given" and are dropped by the caller, so a blank
-    cap box is no cap rather than an error. Anything else is left for the
-    plan checks, which give the same messages as for the plans file.
+    Empty strings mean "not given" and are dropped, so a blank cap box is no
+    cap rather than an error. Anything else is left for the plan checks,
+    which give the same messages as for the plans file. `prefix` names the
+    table in messages: "" at the top, "channels.credit." below.
     """
+    return {
+        k: _coerce(v, k, prefix + k)
+        for k, v in table.items()
+        if not (isinstance(v, str) and not v.strip())
+    }
+
+
+def _coerce(value: Any, key: str, field: str) -> Any:
     if isinstance(value, dict):
-        return {
-            k: _coerce(v, k, f"{path}{k}.")
-            for k, v in value.items()
-            if not (isinstance(v, str) and not v.strip())
-        }
-    if isinstance(value, list):
-        return [_coerce(v, key, f"{path.rstrip('.')}[{i}].") for i, v in enumerate(value)]
+        return _coerce_table(value, field + ".")
+    if isinstance(value, list):  # bands: a list of tables
+        return [
+            _coerce_table(v, f"{field}[{i}].") if isinstance(v, dict) else v
+            for i, v in enumerate(value)
+        ]
     if not isinstance(value, str):
         return value
-    field = path.rstrip(".")
     if key in _PERCENT_FIELDS:
         return parse_figure(value, field, percent=True)
     if key in _YUAN_FIELDS:
@@ -418,7 +428,7 @@ def plan_from_dict(raw: object, file: str = "自定义费率") -> Plan:
     check = _Checker(file)
     check.where = f"plan '{CUSTOM_PLAN_ID}'"
     check.unknown_keys(raw, _CUSTOM_KEYS, "")
-    coerced = _coerce(raw, "", "")
+    coerced = _coerce_table(raw, "")
     if isinstance(coerced.get("channels"), dict):
         # A channel whose boxes were all left blank is simply not offered.
         coerced["channels"] = {k: v for k, v in coerced["channels"].items() if v != {}}
@@ -429,7 +439,7 @@ def plan_from_dict(raw: object, file: str = "自定义费率") -> Plan:
         "source": "您输入的合同费率",
         "as_of": _UNDATED,
     }
-    return _read_plan(check, filled, 0)
+    return _read_plan(check, filled)
 
 
 _CACHE: dict[tuple[str, int], dict[str, Plan]] = {}

@@ -8,9 +8,10 @@ from hypothesis import strategies as st
 
 from calculator import api
 from calculator.api import fees as api_fees
+from calculator.core.errors import InputError
 from calculator.core.money import FEN
-from calculator.core.plans import Band, ChannelRule, load_plans
-from calculator.fees.transaction import fee_breakdown, fee_for, gross_up
+from calculator.core.plans import Band, ChannelRule, load_plans, plan_from_dict
+from calculator.fees.transaction import channel_rule, fee_breakdown, fee_for, gross_up
 
 PLAN = load_plans()["lakala-personal"]
 
@@ -44,8 +45,67 @@ def test_debit_cap_reached_at_5000() -> None:
     below = api_fees.fee("4999.00", "debit")["breakdown"]
     at = api_fees.fee("5000", "debit")
     above = api_fees.fee("5000.01", "debit")["breakdown"]
-    assert not below["cap_applied"] and at["fee"] == "25.00"
-    assert above["cap_applied"] and above["cap"] == "25.00"
+    assert below["cap_applied"] is False and at["fee"] == "25.00"
+    assert at["breakdown"]["cap_applied"] is False  # 25.000 exactly: nothing was cut
+    assert above["cap_applied"] is True and above["cap"] == "25.00"
+
+
+# 0.5% with a 0.50 minimum and a 25.00 cap: the minimum bites below 100, the cap above 5000.
+CAPPED = ChannelRule("debit", (Band(None, Decimal("0.005"), Decimal(25), Decimal("0.5")),))
+
+
+@pytest.mark.parametrize(
+    ("amount", "min_applied", "cap_applied", "fee"),
+    [
+        ("99.99", True, False, "0.50"),  # 0.49995 raised to the minimum
+        ("100", False, False, "0.50"),  # 0.500 is the minimum itself
+        ("5000", False, False, "25.00"),  # 25.000 is the cap itself
+        ("5000.01", False, True, "25.00"),  # 25.00005 lowered to the cap
+    ],
+)
+def test_minimum_and_cap_flags_at_their_edges(
+    amount: str, min_applied: bool, cap_applied: bool, fee: str
+) -> None:
+    b = fee_breakdown(CAPPED, Decimal(amount))
+    assert (b.min_applied, b.cap_applied, b.fee) == (min_applied, cap_applied, Decimal(fee))
+
+
+# Up to 1,000 at 0.38%, above it 0.55%: the edge belongs to the lower band.
+BANDED = ChannelRule(
+    "unionpay_qr", (Band(Decimal(1000), Decimal("0.0038")), Band(None, Decimal("0.0055")))
+)
+
+
+@pytest.mark.parametrize(
+    ("amount", "band_index", "fee"),
+    [("1000", 0, "3.80"), ("1000.01", 1, "5.50")],  # 5.500055 rounds down
+)
+def test_band_edge_is_inclusive(amount: str, band_index: int, fee: str) -> None:
+    b = fee_breakdown(BANDED, Decimal(amount))
+    assert (b.band_index, b.band, b.fee) == (band_index, BANDED.bands[band_index], Decimal(fee))
+
+
+def test_channel_missing_from_plan_is_named() -> None:
+    plan = plan_from_dict({"channels": {"credit": {"rate_percent": "0.6"}}})
+    with pytest.raises(InputError) as caught:
+        channel_rule(plan, "debit")
+    assert caught.value.as_dict() == {
+        "code": "channel_not_in_plan",
+        "message_zh": "方案“我的合同费率”没有这种支付方式的费率。",
+        "field": "channel",
+    }
+
+
+def test_gross_up_stops_at_the_largest_amount() -> None:
+    rule = PLAN.channels["credit"]  # 0.6%: 100,000,000.00 leaves 99,400,000.00
+    assert gross_up(rule, Decimal("99400000")).amount == Decimal("100000000.00")
+    with pytest.raises(InputError) as caught:
+        gross_up(rule, Decimal("99400000.01"))
+    assert caught.value.as_dict() == {
+        "code": "gross_too_large",
+        "message_zh": "到账金额太大：收款上限 1 亿元也不够。",
+        "field": "net",
+    }
 
 
 def test_result_shape() -> None:
