@@ -11,8 +11,8 @@ import pytest
 
 from calculator import api
 from tests.pyodide.runner import run_in_pyodide
-from tests.pyodide.test_statement_in_pyodide import _requests as _statement_requests
 from tests.pyodide.test_same_in_pyodide import _requests
+from tests.pyodide.test_statement_in_pyodide import _requests as _statement_requests
 from tools import runtime_files
 
 pytestmark = pytest.mark.pyodide
