@@ -1,4 +1,4 @@
-"""Statement check (对账): reading exports, checking rows, findings, CSV and CLI."""
+"""Statement rows and helpers shared by the statement, api and CLI tests."""
 
 from __future__ import annotations
 
