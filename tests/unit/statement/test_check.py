@@ -6,6 +6,7 @@ import random
 from decimal import Decimal
 from decimal import Decimal as D
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,7 +15,7 @@ from calculator.api import statement as api_statement
 from calculator.core.plans import load_plans, plan_from_dict
 from calculator.fees.transaction import channel_rule, fee_breakdown
 from calculator.statement.check import contract_fee
-from tests.statement_values import FINE, HIKE, counts, statement
+from tests.statement_values import FINE, HIKE, checked, counts, statement
 
 
 def test_reported_hike_is_flagged_with_the_right_overcharge_and_pattern() -> None:
@@ -68,11 +69,71 @@ def test_malformed_rows_are_rejected_with_line_and_reason_and_never_stop_the_res
     assert result["flagged_rows"][0]["line"] == 11
 
 
+_UNREADABLE = "金额格式不对，请只输入数字，例如 10000、1.5万 或 ¥10,000.50。"
+
+
+@pytest.mark.parametrize(
+    ("row", "reason"),
+    [
+        ("2025-03-02,T1,信用卡,,60,,小店", "缺少交易金额"),
+        ("2025-03-02,T1,信用卡,10000", "缺少手续费"),
+        ("2025-03-02,T1,信用卡", "缺少交易金额、手续费"),
+        (",T1,信用卡,100,0.6,,小店", "缺少交易时间"),
+        ("2025-03-02,T1,,100,0.6,,小店", "缺少支付方式（卡类型）"),
+        (
+            "2025-03-02,T1,信用卡,12.345,1,,小店",
+            "交易金额“12.345”看不懂：金额最多保留两位小数（到分）。",
+        ),
+        ("2025-03-02,T1,信用卡,0,0,,小店", "交易金额是 0"),
+        ("2025-03-02,T1,信用卡,-100,1,,小店", "交易金额是负数（退款或撤销），不按消费核对"),
+        ("2025-03-02,T1,信用卡,100,abc,,小店", f"手续费“abc”看不懂：{_UNREADABLE}"),
+        ("2025-03-02,T1,信用卡,100,0.6,x,小店", f"结算金额“x”看不懂：{_UNREADABLE}"),
+        (
+            "2025-03-02,T1,visa,10000,60,,小店",
+            "支付方式“visa”认不出（应为信用卡、借记卡、微信、支付宝或云闪付）",
+        ),
+        ("2025-02-30,T1,信用卡,10000,60,,小店", "交易时间“2025-02-30”看不懂"),
+        ("2025-03-02,T1,信用卡,100,200,,小店", "手续费比交易金额还大，请检查这一行的列是否错位"),
+        ("合计,,,,,,", "这是合计行，不是一笔交易，不参与核对"),
+    ],
+)
+def test_rejection_reasons_word_for_word(row: str, reason: str) -> None:
+    result = checked(row)
+    assert counts(result) == (1, 0, 0, 1)
+    assert result["rejected_rows"][0]["reason"] == reason
+
+
+def test_a_rejected_row_keeps_its_cells_as_written() -> None:
+    row = checked('2025-03-02,T9,visa,="10000",`60,,小店')["rejected_rows"][0]
+    assert {k: row[k] for k in ("time", "channel", "amount", "fee", "merchant", "terminal")} == {
+        "time": "2025-03-02",
+        "channel": "visa",
+        "amount": "10000",
+        "fee": "60",
+        "merchant": "小店",
+        "terminal": "T9",
+    }
+    assert (row["pattern"], row["expected"], row["difference"]) == ("", "", "")
+
+
+def test_a_settlement_short_by_more_than_a_fen_counts_as_fee() -> None:
+    row = checked("2025-03-05,T1,信用卡,10000,60.00,9930.00,小店")["flagged_rows"][0]
+    assert (row["fee"], row["expected"], row["difference"]) == ("70.00", "60.00", "10.00")
+    # A fen of rounding in the fee and another in the settlement is still no finding.
+    assert counts(checked("2025-03-05,T1,信用卡,10000,60.01,9939.98,小店")) == (1, 1, 0, 0)
+
+
 def test_channel_missing_from_plan_is_rejected() -> None:
     custom = {"channels": {"credit": {"rate_percent": D("0.6")}}}
     result = api_statement.statement_check(text=statement(*FINE), custom=custom)
     assert counts(result) == (3, 1, 0, 2)
     assert "没有借记卡的费率" in result["rejected_rows"][0]["reason"]
+
+
+def test_channel_missing_from_plan_names_the_plan() -> None:
+    custom = {"name": "我的合同", "channels": {"credit": {"rate_percent": D("0.6")}}}
+    reasons = [r["reason"] for r in checked(*FINE, custom=custom)["rejected_rows"]]
+    assert reasons == ["所选方案“我的合同”没有借记卡的费率", "所选方案“我的合同”没有微信的费率"]
 
 
 def test_own_contract_rates() -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from calculator import api
 from calculator.api import statement as api_statement
-from calculator.statement.read import channel_of
+from calculator.statement.read import HEADER_SEARCH_LINES, MAX_BYTES, MAX_ROWS, channel_of
 from tests.statement_values import FINE, b64, counts, statement
 
 
@@ -123,6 +123,67 @@ def test_bad_base64_and_bad_bytes() -> None:
     assert api.safe_call("statement_check", data=123)["error"]["code"] == "bad_file"
 
 
+# ---------------------------------------------------------------- refused files
+
+_NOT_TEXT = "这个文件不是文字表格（可能是图片或其他格式）：请导出 CSV 格式的交易明细后再选择。"
+_UTF16 = "这个文件是 UTF-16 编码：请另存为 CSV（UTF-8 或 GBK）后再选择。"
+
+
+@pytest.mark.parametrize(
+    ("data", "code", "message"),
+    [
+        (
+            b"PK\x03\x04rest",
+            "not_a_table",
+            "这是 Excel（.xlsx）或压缩文件：请在 Excel 里“另存为”CSV 后再选择，"
+            "或直接粘贴表格内容。",
+        ),
+        (
+            b"\xd0\xcf\x11\xe0rest",
+            "not_a_table",
+            "这是旧版 Excel（.xls）文件：请在 Excel 里“另存为”CSV 后再选择。",
+        ),
+        (
+            b"%PDF-1.4",
+            "not_a_table",
+            "这是 PDF 文件，无法核对：请从系统里导出 CSV 格式的交易明细。",
+        ),
+        (b"\xff\xfe\x31\x00", "not_a_table", _UTF16),
+        (b"\xfe\xff\x00\x31", "not_a_table", _UTF16),
+        (b"abc\x00def", "not_a_table", _NOT_TEXT),
+        (bytes(range(1, 9)) * 100, "not_a_table", _NOT_TEXT),
+        (
+            bytes([0x81, 0x30, 0x81]) * 10,
+            "bad_encoding",
+            "文件编码认不出：请从系统里重新导出为 CSV（UTF-8 或 GBK），或把表格内容直接粘贴进来。",
+        ),
+        ("***", "bad_file", "文件没有读进来，请重新选择文件。"),
+    ],
+    ids=["xlsx", "xls", "pdf", "utf-16-le", "utf-16-be", "nul", "controls", "gb18030", "base64"],
+)
+def test_files_that_are_not_statements_are_refused_in_chinese(
+    data: bytes | str, code: str, message: str
+) -> None:
+    sent = data if isinstance(data, str) else b64(data)
+    error = api.safe_call("statement_check", data=sent)["error"]
+    assert error == {"code": code, "message_zh": message, "field": "file"}
+
+
+def test_too_large_and_too_long_statements_ask_for_a_month_at_a_time() -> None:
+    big = api.safe_call("statement_check", text="1" * (MAX_BYTES + 1))["error"]
+    assert big == {
+        "code": "file_too_large",
+        "message_zh": "文件太大（超过 40 MB）：请按月分开导出后逐个核对。",
+        "field": "file",
+    }
+    long = api.safe_call("statement_check", text="1\n" * (MAX_ROWS + HEADER_SEARCH_LINES + 1))
+    assert long["error"] == {
+        "code": "too_many_rows",
+        "message_zh": "行数太多（超过 500,000 行）：请按月分开导出后逐个核对。",
+        "field": "file",
+    }
+
+
 # ---------------------------------------------------------------- manual mapping
 
 
@@ -143,6 +204,14 @@ def test_manual_mapping_without_header_and_with_one_channel() -> None:
     assert result["channels"][0]["channel"] == "wechat"
 
 
+def test_manual_mapping_takes_column_numbers_as_text_and_an_explicit_header() -> None:
+    mapping = {"amount": "0", "fee": "1", "channel_default": "wechat", "header": True}
+    result = api_statement.statement_check(text="10000\t38\n5000\t19\n", mapping=mapping)
+    assert counts(result) == (1, 1, 0, 0)
+    assert result["columns"]["amount"] == {"index": 0, "header": "10000"}
+    assert result["channel_default"] == "wechat"
+
+
 @pytest.mark.parametrize(
     "mapping",
     [
@@ -157,3 +226,28 @@ def test_bad_mapping_is_a_chinese_error(mapping: object) -> None:
     result = api.safe_call("statement_check", text="1,2\n3,4\n", mapping=mapping)
     assert result["error"]["code"] == "bad_mapping"
     assert any("\u4e00" <= ch <= "\u9fff" for ch in result["error"]["message_zh"])
+
+
+@pytest.mark.parametrize(
+    ("mapping", "message", "field"),
+    [
+        ({"amount": 0}, "请指定哪一列是“手续费”。", "fee"),
+        ({"amount": 0, "fee": 9, "channel": 1}, "“手续费”对应的列不存在，请重新选择。", "fee"),
+        ({"amount": True, "fee": 1}, "“交易金额”对应的列不存在，请重新选择。", "amount"),
+        ({"amount": "-1", "fee": 1}, "“交易金额”对应的列不存在，请重新选择。", "amount"),
+        (
+            {"amount": 0, "fee": 1},
+            "请指定哪一列是支付方式，或选择整份账单的支付方式。",
+            "channel",
+        ),
+        (
+            {"amount": 0, "fee": 1, "channel_default": "visa"},
+            "默认支付方式不对，请从列表中选择。",
+            "channel_default",
+        ),
+        ("amount=0", "列的对应关系格式不对，请重新选择。", "mapping"),
+    ],
+)
+def test_bad_mapping_names_the_field(mapping: object, message: str, field: str) -> None:
+    error = api.safe_call("statement_check", text="1,2\n3,4\n", mapping=mapping)["error"]
+    assert error == {"code": "bad_mapping", "message_zh": message, "field": field}
