@@ -173,14 +173,14 @@ def statement_requests() -> list[str]:
         {"fn": "statement_check", "args": {"data": b64(hike.encode("gbk"))}},
         {"fn": "statement_check", "args": {"text": "A,B,C\n1,2,3\n"}},
         {
-            "fn": "reconcile",
+            "fn": "statement_check",
             "args": {
                 "text": "A,B\n10000,63\n",
                 "mapping": {"amount": 0, "fee": 1, "channel_default": "credit"},
             },
         },
         {
-            "fn": "reconcile",
+            "fn": "statement_check",
             "args": {
                 "text": hike,
                 "custom": {"channels": {"credit": {"rate_percent": 2.99, "fixed": 3}}},

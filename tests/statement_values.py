@@ -1,8 +1,11 @@
-"""Statement check (对账): reading exports, checking rows, findings, CSV and CLI."""
+"""Statement rows and helpers shared by the statement, api and CLI tests."""
 
 from __future__ import annotations
 
 import base64
+from typing import Any
+
+from calculator.api.statement import statement_check
 
 HEADER = "交易时间,终端号,卡类型,交易金额,手续费,结算金额,商户名称"
 
@@ -27,3 +30,8 @@ def b64(data: bytes) -> str:
 
 def counts(result: dict) -> tuple[int, int, int, int]:
     return result["rows"], result["checked"], result["flagged"], result["rejected"]
+
+
+def checked(*rows: str, **args: Any) -> dict[str, Any]:
+    """The statement_check reply for these rows under HEADER (the default plan unless given)."""
+    return statement_check(text=statement(*rows), **args)

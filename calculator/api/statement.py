@@ -9,9 +9,18 @@ shares this dispatcher, should not pay for csv/base64/hashlib imports in Pyodide
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from calculator.api import inputs
+from calculator.core.channels import CHANNELS, SHORT_NAMES
+from calculator.core.money import format_rate, format_yuan
+
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+    from calculator.statement.check import Checker, Finding
+    from calculator.statement.jobs import NeedsMapping
+    from calculator.statement.read import Table
 
 Result = dict[str, Any]
 DEFAULT_PLAN = inputs.DEFAULT_PLAN
@@ -27,10 +36,13 @@ def statement_check(
     limit: object = None,
 ) -> Result:
     """Check every row of a statement against a plan or the reader's own rates."""
-    from calculator.statement import report
+    from calculator.statement import jobs
 
     chosen = inputs.plan(plan, plans_file, custom)
-    return report.check_statement(chosen, text, data, mapping, limit)
+    checked = jobs.check_statement(chosen, text, data, mapping)
+    if isinstance(checked, jobs.NeedsMapping):
+        return _mapping_form(checked)
+    return _summary(checked, limit)
 
 
 def statement_open(
@@ -42,21 +54,26 @@ def statement_open(
     plans_file: str | None = None,
 ) -> Result:
     """Read a statement and keep it for statement_step; or say which columns are unknown."""
-    from calculator.statement import report
+    from calculator.statement import jobs
 
-    return report.start_job(inputs.plan(plan, plans_file, custom), text, data, mapping)
+    job = jobs.start_job(inputs.plan(plan, plans_file, custom), text, data, mapping)
+    if isinstance(job, jobs.NeedsMapping):
+        return _mapping_form(job)
+    return _progress(job.id, job.checker)
 
 
 def statement_step(job: object = None, count: object = None) -> Result:
-    from calculator.statement import report
+    """Check the next `count` rows (a default step unless a positive whole number)."""
+    from calculator.statement import jobs
 
-    return report.step_job(job, count)
+    found = jobs.step_job(job, _whole_number(count) or jobs.DEFAULT_STEP)
+    return _progress(found.id, found.checker)
 
 
 def statement_result(job: object = None, limit: object = None) -> Result:
-    from calculator.statement import report
+    from calculator.statement import jobs
 
-    return report.finish_job(job, limit)
+    return _summary(jobs.finish_job(job), limit)
 
 
 FUNCTIONS = {
@@ -65,3 +82,154 @@ FUNCTIONS = {
     "statement_step": statement_step,
     "statement_result": statement_result,
 }
+
+
+def _whole_number(value: object) -> int | None:
+    """A count from the page: an int that is not a bool, zero or more; else None."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    return None
+
+
+def _progress(job: str, checker: Checker) -> Result:
+    return {"job": job, "done": checker.position, "total": checker.total}
+
+
+def _delimiter_name(table: Table) -> str:
+    return "tab" if table.delimiter == "\t" else "comma"
+
+
+def _header_name(table: Table, index: int) -> str:
+    header = table.header
+    return header[index].strip() if index < len(header) else f"第 {index + 1} 列"
+
+
+def _rate(rate: Decimal | None) -> str | None:
+    return None if rate is None else format_rate(rate)
+
+
+def _mapping_form(needs: NeedsMapping, rows: int = 5) -> Result:
+    """What the column-mapping form shows: why, each column's first cells, our guess."""
+    from calculator.statement.read import FIELD_NAMES_ZH, FIELDS, clean_cell, recognise
+
+    table = needs.table
+    top = [cells for _line, cells in table.records[: rows + 1]]
+    width = max((len(cells) for cells in top), default=0)
+    columns = []
+    for index in range(width):
+        samples = [clean_cell(c[index]) if index < len(c) else "" for c in top]
+        columns.append({"index": index, "samples": samples})
+    missing = "、".join(FIELD_NAMES_ZH[f] for f in needs.missing)
+    return {
+        "need_mapping": True,
+        "message_zh": f"认不出这些列：{missing}。请指定每一列是什么。",
+        "encoding": table.encoding,
+        "columns": columns,
+        "guess": recognise(top[0]) if top else {},
+        "fields": [{"field": f, "name": FIELD_NAMES_ZH[f]} for f in FIELDS],
+        "delimiter": _delimiter_name(table),
+    }
+
+
+def _finding_dict(f: Finding) -> Result:
+    return {
+        "line": f.line,
+        "status": f.status,
+        "reason": f.reason,
+        "pattern": f.pattern,
+        "time": f.time,
+        "channel": f.channel,
+        "channel_name": CHANNELS.get(f.channel, f.channel),
+        "channel_short": SHORT_NAMES.get(f.channel, f.channel),
+        "amount": f.amount,
+        "fee": f.fee,
+        "expected": f.expected,
+        "difference": format_yuan(f.difference) if f.status == "flagged" else "",
+        "merchant": f.merchant,
+        "terminal": f.terminal,
+    }
+
+
+def _summary(checker: Checker, limit: object = None) -> Result:
+    """The whole result: counts, totals, findings, chart and CSV."""
+    from calculator.statement.chart import rate_chart
+    from calculator.statement.report import findings_csv, summarise
+
+    summary = summarise(checker)
+    cap = _whole_number(limit)
+    shown_flagged = summary.shown_flagged(cap)
+    shown_rejected = summary.shown_rejected(cap)
+    table = checker.table
+    return {
+        "plan": checker.plan.id,
+        "plan_name": checker.plan.name,
+        "encoding": table.encoding,
+        "delimiter": _delimiter_name(table),
+        "columns": {
+            fld: {"index": index, "header": _header_name(table, index)}
+            for fld, index in table.columns.items()
+        },
+        "channel_default": table.channel_default,
+        "rows": summary.rows,
+        "checked": summary.fine,
+        "flagged": len(summary.flagged),
+        "rejected": len(summary.rejected),
+        "adds_up": summary.adds_up,
+        "overcharge": format_yuan(summary.overcharge),
+        "undercharge": format_yuan(summary.undercharge),
+        "channels": [
+            {
+                "channel": t.channel,
+                "channel_name": CHANNELS[t.channel],
+                "channel_short": SHORT_NAMES[t.channel],
+                "rows": t.rows,
+                "flagged": t.flagged,
+                "amount": format_yuan(t.amount),
+                "fee": format_yuan(t.fee),
+                "expected": format_yuan(t.expected),
+                "overcharge": format_yuan(t.over),
+                "effective_rate": format_rate(t.fee / t.amount),
+                "expected_rate": format_rate(t.expected / t.amount),
+            }
+            for t in summary.channels
+        ],
+        "patterns": [
+            {
+                "pattern": p.code,
+                "label": p.label,
+                "rows": p.rows,
+                "difference": format_yuan(p.difference),
+            }
+            for p in summary.patterns
+        ],
+        "rate_changes": [
+            {
+                "channel": c.channel,
+                "channel_name": CHANNELS[c.channel],
+                "date": c.date,
+                "rate_before": _rate(c.rate_before),
+                "rate_after": _rate(c.rate_after),
+                "charged_as": c.charged_as,
+            }
+            for c in summary.rate_changes
+        ],
+        "series": [
+            {
+                "date": p.date,
+                "channel": p.channel,
+                "amount": format_yuan(p.amount),
+                "fee": format_yuan(p.fee),
+                "expected": format_yuan(p.expected),
+                "effective_rate": format_rate(p.effective_rate),
+                "expected_rate": format_rate(p.expected_rate),
+                "flagged": p.flagged,
+            }
+            for p in summary.series
+        ],
+        "chart_svg": rate_chart(summary.series),
+        "flagged_rows": [_finding_dict(f) for f in shown_flagged],
+        "rejected_rows": [_finding_dict(f) for f in shown_rejected],
+        "rows_limited": len(shown_flagged) < len(summary.flagged)
+        or len(shown_rejected) < len(summary.rejected),
+        "csv": findings_csv(checker.findings),
+    }

@@ -9,8 +9,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 from html import escape
+from typing import TYPE_CHECKING
 
 from calculator.core.channels import CHANNELS, SHORT_NAMES
+from calculator.core.money import format_rate
+
+if TYPE_CHECKING:
+    from calculator.statement.report import DayPoint
 
 WIDTH, HEIGHT = 640, 320
 LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 80
@@ -23,8 +28,9 @@ COLOURS = {
 }
 
 
-def _percent(text: str) -> Decimal:
-    return Decimal(text.rstrip("%"))
+def _percent(rate: Decimal) -> Decimal:
+    """The percent as the table beside the chart rounds it, so line and table agree."""
+    return Decimal(format_rate(rate).rstrip("%"))
 
 
 def _nice_top(value: Decimal) -> Decimal:
@@ -34,17 +40,12 @@ def _nice_top(value: Decimal) -> Decimal:
     return (value / 10).to_integral_value(rounding="ROUND_CEILING") * 10
 
 
-def rate_chart(series: list[dict[str, object]]) -> str:
+def rate_chart(series: list[DayPoint]) -> str:
     """SVG text; an empty string when the statement has no dates to plot."""
     if not series:
         return ""
-    dates = sorted({str(p["date"]) for p in series})
-    top = _nice_top(
-        max(
-            max(_percent(str(p["effective_rate"])), _percent(str(p["expected_rate"])))
-            for p in series
-        )
-    )
+    dates = sorted({p.date for p in series})
+    top = _nice_top(max(max(_percent(p.effective_rate), _percent(p.expected_rate)) for p in series))
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     span = max(len(dates) - 1, 1)
     x_of = {d: LEFT + plot_w * i / span for i, d in enumerate(dates)}
@@ -74,14 +75,15 @@ def rate_chart(series: list[dict[str, object]]) -> str:
         )
     legend_x = LEFT
     for channel in CHANNELS:
-        points = [p for p in series if p["channel"] == channel]
+        points = [p for p in series if p.channel == channel]
         if not points:
             continue
         colour = COLOURS[channel]
-        for key, dash in (("expected_rate", ' stroke-dasharray="4 3"'), ("effective_rate", "")):
-            coords = " ".join(
-                f"{x_of[str(p['date'])]:.1f},{y(_percent(str(p[key]))):.1f}" for p in points
-            )
+        for rate_of, dash in (
+            (lambda p: p.expected_rate, ' stroke-dasharray="4 3"'),
+            (lambda p: p.effective_rate, ""),
+        ):
+            coords = " ".join(f"{x_of[p.date]:.1f},{y(_percent(rate_of(p))):.1f}" for p in points)
             if len(points) == 1:
                 x0, y0 = coords.split(",")
                 out.append(f'<circle cx="{x0}" cy="{y0}" r="3" fill="{colour}"/>')

@@ -353,20 +353,3 @@ def _looks_like_amount(cells: list[str], index: int) -> bool:
     except InputError:
         return False
     return True
-
-
-def preview(table: Table, rows: int = 5) -> dict[str, object]:
-    """What the mapping form shows: each column's first cells and our guess."""
-    top = [cells for _line, cells in table.records[: rows + 1]]
-    width = max((len(cells) for cells in top), default=0)
-    columns = []
-    for index in range(width):
-        samples = [clean_cell(c[index]) if index < len(c) else "" for c in top]
-        columns.append({"index": index, "samples": samples})
-    guess = recognise(top[0]) if top else {}
-    return {
-        "columns": columns,
-        "guess": guess,
-        "fields": [{"field": f, "name": FIELD_NAMES_ZH[f]} for f in FIELDS],
-        "delimiter": "tab" if table.delimiter == "\t" else "comma",
-    }

@@ -1,0 +1,170 @@
+"""Why a fee differs from the contract, in words a merchant can quote to the provider.
+
+A provider who raises a price raises it for every row, so the last rate and
+add-on that fitted a channel are tried first: the same hike is named the same
+way on every row, and found without a search. After a hike most rows of a
+channel come through here, so what it returns stays cheap to build and count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import NamedTuple
+
+from calculator.core.money import format_rate, format_yuan, quantize_fen
+from calculator.fees.transaction import FeeBreakdown
+
+ZERO = Decimal(0)
+_BASIS_POINT = Decimal("0.0001")
+_TENTH_POINT = Decimal("0.00001")
+_HALF_YUAN = Decimal("0.5")
+_SMALL_ADD_ON = Decimal(5)  # D0 / 秒到 add-ons are 1-3 yuan; above 5 a rate change is likelier
+# Per-transaction add-ons providers actually use, smallest first (simplest wins).
+_ADD_ONS = tuple(Decimal(n) / 2 for n in range(0, 41))
+
+PATTERN_LABELS = {
+    "rate_above_contract": "费率高于合同",
+    "fixed_add_on": "多收了合同里没有的每笔固定费用",
+    "rate_and_fixed": "费率高于合同 + 每笔固定费用",
+    "cap_not_applied": "封顶没有生效",
+    "hidden_deduction": "到账金额比“金额 − 手续费”还少",
+    "charged_less": "收费低于合同（少收）",
+    "unexplained": "多收，原因看不出规律",
+}
+
+
+class Pattern(NamedTuple):
+    """A wrong fee's shape without the row's amounts, so rows can be counted by it.
+
+    `rate` and `fixed` say what the provider seems to charge instead (the add-on
+    on top of the contract's own); both are None when no round price fits. A
+    named tuple, not a dataclass: it is a dict key once per flagged row, and a
+    tuple hashes and compares in C.
+    """
+
+    code: str
+    rate: Decimal | None = None
+    fixed: Decimal | None = None
+
+    def charged_as(self) -> str:
+        """The price charged instead, as a rate-change line shows it; empty when none fits."""
+        if self.rate is None:
+            return ""
+        extra = f" + 每笔 {format_yuan(self.fixed)} 元" if self.fixed else ""
+        return f"按 {format_rate(self.rate)}{extra}"
+
+
+@dataclass(slots=True)
+class Explanation:
+    pattern: Pattern
+    text: str
+
+
+class _Fit(NamedTuple):
+    """A round rate and add-on (the contract's own included) that reproduce a fee."""
+
+    rate: Decimal
+    fixed: Decimal
+
+    def reproduces(self, amount: Decimal, charged: Decimal) -> bool:
+        return quantize_fen(amount * self.rate + self.fixed) == charged
+
+
+class Explainer:
+    """Names the likely pattern behind each wrong fee of one statement."""
+
+    __slots__ = ("_last_fit",)
+
+    def __init__(self) -> None:
+        self._last_fit: dict[str, _Fit] = {}
+
+    def explain(
+        self, channel: str, b: FeeBreakdown, charged: Decimal, hidden: Decimal
+    ) -> Explanation:
+        """Why `charged` is not the contract fee `b.fee`.
+
+        `hidden` is the part of `charged` missing from the settled amount
+        rather than shown as fee (zero when the settlement adds up).
+        """
+        band, amount = b.band, b.amount
+        difference = format_yuan(abs(charged - b.fee))
+        if hidden > 0:
+            return Explanation(
+                Pattern("hidden_deduction"),
+                f"到账金额比“金额 − 手续费”少 {format_yuan(hidden)} 元，"
+                f"合计扣了 {format_yuan(charged)} 元，合同应扣 {format_yuan(b.fee)} 元",
+            )
+        if charged < b.fee:
+            return Explanation(
+                Pattern("charged_less"),
+                f"比合同少收 {difference} 元（合同应收 {format_yuan(b.fee)} 元）",
+            )
+        if b.cap_applied and charged == quantize_fen(b.percent_raw + band.fixed):
+            return Explanation(
+                Pattern("cap_not_applied"),
+                f"封顶没有生效：合同每笔封顶 {format_yuan(band.cap or ZERO)} 元，"
+                f"实际按 {format_rate(band.rate)} 全额收了 {format_yuan(charged)} 元",
+            )
+        extra = charged - b.fee
+        last = self._last_fit.get(channel)
+        repeats = last is not None and last.reproduces(amount, charged)
+        if not repeats and extra <= _SMALL_ADD_ON and extra % _HALF_YUAN == 0:
+            # The contract fee plus a small round sum: one change, not two.
+            self._last_fit[channel] = _Fit(band.rate, band.fixed + extra)
+            return Explanation(
+                Pattern("fixed_add_on", band.rate, extra),
+                f"多收了每笔 {format_yuan(extra)} 元的固定费用（合同没有），多收 {difference} 元",
+            )
+        fit = self._fit(channel, amount, charged, band.fixed)
+        if fit is not None:
+            rate, extra = fit.rate, fit.fixed - band.fixed
+            if rate > band.rate and extra > 0:
+                code = "rate_and_fixed"
+                text = (
+                    f"费率高于合同 + 每笔固定费用：按 {format_rate(rate)} + "
+                    f"每笔 {format_yuan(extra)} 元收取（合同 {format_rate(band.rate)}），"
+                    f"多收 {difference} 元"
+                )
+            elif rate > band.rate and extra == 0:
+                code = "rate_above_contract"
+                text = (
+                    f"费率高于合同：按 {format_rate(rate)} 收取（合同 {format_rate(band.rate)}），"
+                    f"多收 {difference} 元"
+                )
+            elif rate == band.rate and extra > 0:
+                code = "fixed_add_on"
+                text = (
+                    f"多收了每笔 {format_yuan(extra)} 元的固定费用（合同没有），"
+                    f"多收 {difference} 元"
+                )
+            else:
+                fit = None
+            if fit is not None:
+                self._last_fit[channel] = fit
+                if b.cap_applied:
+                    text += f"；合同每笔封顶 {format_yuan(band.cap or ZERO)} 元也没有生效"
+                return Explanation(Pattern(code, rate, extra), text)
+        return Explanation(
+            Pattern("unexplained"),
+            f"多收 {difference} 元：实收 {format_yuan(charged)} 元，"
+            f"合同应收 {format_yuan(b.fee)} 元",
+        )
+
+    def _fit(
+        self, channel: str, amount: Decimal, charged: Decimal, base_fixed: Decimal
+    ) -> _Fit | None:
+        """The simplest round rate and add-on that reproduce the charged fee to the fen."""
+        last = self._last_fit.get(channel)
+        if last is not None and last.reproduces(amount, charged):
+            return last
+        for step in (_BASIS_POINT, _TENTH_POINT):
+            for add_on in _ADD_ONS if step is _BASIS_POINT else (ZERO,):
+                fixed = base_fixed + add_on
+                rest = charged - fixed
+                if rest < 0:
+                    break
+                rate = (rest / amount).quantize(step)
+                if quantize_fen(amount * rate + fixed) == charged:
+                    return _Fit(rate, fixed)
+        return None
