@@ -13,14 +13,14 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from calculator.api import fees, link, statement, walker
+from calculator.api import fees, fees_link, statement, walker
 from calculator.api.inputs import DEFAULT_PLAN
 from calculator.core.errors import DataError, InputError
 
 Result = dict[str, Any]
 FUNCTIONS: dict[str, Callable[..., Result]] = {
     **fees.FUNCTIONS,
-    **link.FUNCTIONS,
+    **fees_link.FUNCTIONS,
     **walker.FUNCTIONS,
     **statement.FUNCTIONS,
 }

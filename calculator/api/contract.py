@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from calculator.api import link, walker
+from calculator.api import fees_link, walker
 from calculator.api.inputs import DEFAULT_PLAN
 from calculator.core.channels import CHANNELS, SHORT_NAMES
 from calculator.core.plans import CUSTOM_PLAN_ID
@@ -25,17 +25,17 @@ def contract() -> dict[str, Any]:
             {"id": channel, "name": name, "short": SHORT_NAMES[channel]}
             for channel, name in CHANNELS.items()
         ],
-        "views": list(link.VIEWS),
+        "views": list(fees_link.VIEWS),
         "default_plan": DEFAULT_PLAN,
         "custom_plan": CUSTOM_PLAN_ID,
         "max_compare": MAX_PLANS,
         "mix": {"join": MIX_JOIN, "example": MIX_EXAMPLE},
         "link": {
-            "params": dict(link.PARAMS),
-            "mix_prefix": link.MIX_PREFIX,
-            "list_join": link.LIST_JOIN,
-            "custom": link.custom_names(),
-            "max_chars": link.MAX_PARAM_CHARS,
+            "params": dict(fees_link.PARAMS),
+            "mix_prefix": fees_link.MIX_PREFIX,
+            "list_join": fees_link.LIST_JOIN,
+            "custom": fees_link.custom_names(),
+            "max_chars": fees_link.MAX_PARAM_CHARS,
         },
         "walker": {"param": walker.LINK_PARAM},
     }

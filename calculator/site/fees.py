@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from calculator.api.fees_link import VIEWS
 from calculator.api.inputs import DEFAULT_PLAN
 from calculator.api.labels import VIEW_LABELS
-from calculator.api.link import VIEWS
 from calculator.core.channels import CHANNELS
 from calculator.core.money import (
     format_rate_figure,

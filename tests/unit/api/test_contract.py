@@ -9,7 +9,7 @@ import pytest
 
 from calculator import api
 from calculator.api import contract as api_contract
-from calculator.api import link, walker
+from calculator.api import fees_link, walker
 from calculator.core.channels import CHANNELS, SHORT_NAMES
 from calculator.fees.estimate import split_mix_text
 
@@ -30,15 +30,15 @@ def test_json_is_the_contract_and_safe_in_a_script_element() -> None:
     assert not {"<", ">", "&"} & set(text)
     c = api_contract.contract()
     assert [ch["id"] for ch in c["channels"]] == list(CHANNELS)
-    assert c["views"] == list(link.VIEWS)
+    assert c["views"] == list(fees_link.VIEWS)
     # Link parameters are written in the order Python lists them: the view first.
-    assert list(c["link"]["params"]) == list(link.PARAMS)
+    assert list(c["link"]["params"]) == list(fees_link.PARAMS)
 
 
 def test_every_box_is_a_distinct_link_name() -> None:
     names = [name for name, _ in BOXES]
     assert len(names) == len(set(names)) == len(CHANNELS) * 3 + 2
-    assert not set(names) & set(link.PARAMS.values())
+    assert not set(names) & set(fees_link.PARAMS.values())
 
 
 @pytest.mark.parametrize(("name", "path"), BOXES)
@@ -46,7 +46,7 @@ def test_a_box_in_a_link_lands_at_its_path(name: str, path: str) -> None:
     # Every channel has a rate, so a cap or a fixed fee alone is complete.
     query = {box: "0.6" for box, where in BOXES if where.endswith(".rate_percent")}
     query[name] = "0.5"
-    reply = link.fees_link(query)
+    reply = fees_link.fees_link(query)
     assert reply["problems"] == [], reply
     node = reply["state"]["custom"]
     for key in path.split("."):
@@ -118,7 +118,7 @@ def test_a_link_written_from_the_contract_is_read_back_whole() -> None:
         boxes["wechat"]["fixed"]: "1",
         names["custom"]["periodic"]["annual_fee"]: "99",
     }
-    reply = link.fees_link(query)
+    reply = fees_link.fees_link(query)
     assert reply["problems"] == []
     state = reply["state"]
     assert state["v"] == "compare" and state["cmp"] == ["lakala-personal", "custom"]
@@ -132,7 +132,7 @@ def test_a_link_written_from_the_contract_is_read_back_whole() -> None:
 
 def test_every_parameter_longer_than_the_limit_is_refused() -> None:
     limit = api_contract.contract()["link"]["max_chars"]
-    reply = link.fees_link({"amount": "1" * (limit + 1), "c_credit": "1" * (limit + 1)})
+    reply = fees_link.fees_link({"amount": "1" * (limit + 1), "c_credit": "1" * (limit + 1)})
     assert "amount" not in reply["state"] and "custom" not in reply["state"]
     assert [p["field"] for p in reply["problems"]] == ["amount", "c_credit"]
 

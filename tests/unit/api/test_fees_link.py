@@ -1,10 +1,10 @@
 """The seed's figures, the rounding rule, and properties of every fee rule."""
 
-from calculator.api import link
+from calculator.api import fees_link
 
 
 def test_shared_link_state_is_validated() -> None:
-    state = link.fees_link(
+    state = fees_link.fees_link(
         {
             "v": "compare",
             "amount": "<img src=x>",
@@ -25,6 +25,8 @@ def test_shared_link_state_is_validated() -> None:
     # Debit has a cap but no rate: the whole custom contract is refused, in Chinese.
     assert {"amount", "channel", "m_debit", "custom"} <= fields
     assert all("链接" in p["message_zh"] or "自定义" in p["message_zh"] for p in problems)
-    good = link.fees_link({"c_credit": "0.6", "c_annual": "99", "v": "single", "amount": "1万"})
+    good = fees_link.fees_link(
+        {"c_credit": "0.6", "c_annual": "99", "v": "single", "amount": "1万"}
+    )
     assert good["problems"] == [] and good["state"]["amount"] == "10000.00"
     assert good["state"]["custom"]["periodic"] == {"annual_fee": "99"}
