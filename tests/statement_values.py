@@ -35,3 +35,8 @@ def counts(result: dict) -> tuple[int, int, int, int]:
 def checked(*rows: str, **args: Any) -> dict[str, Any]:
     """The statement_check reply for these rows under HEADER (the default plan unless given)."""
     return statement_check(text=statement(*rows), **args)
+
+
+def under(contract: str | dict[str, Any]) -> dict[str, Any]:
+    """statement_check's arguments for a bundled plan's id or the reader's own rates."""
+    return {"custom": contract} if isinstance(contract, dict) else {"plan": contract}

@@ -65,7 +65,7 @@ class DayTotals:
     expected: Decimal = ZERO
     rows: int = 0
     flagged: int = 0
-    overcharged: int = 0  # flagged rows charged more than the contract
+    overcharged: bool = False  # a flagged row was charged more than the contract
     over: Decimal = ZERO  # sum of the overcharges
     under: Decimal = ZERO  # sum of the undercharges, positive
 
@@ -97,7 +97,7 @@ def _number(
     else:
         text = clean_cell(raw)
         try:
-            value = parse_amount(text, what)
+            value = parse_amount(text)  # the reason below names the field
         except InputError as error:
             if allow_zero and error.code == "zero":
                 value = ZERO
@@ -124,13 +124,9 @@ def contract_fee(rule: ChannelRule) -> ContractFee:
 
         return simple
 
-    last = bands[-1]
-
     def banded(amount: Decimal) -> Decimal:
-        band = last
-        for candidate in bands:
-            if candidate.up_to is None or amount <= candidate.up_to:
-                band = candidate
+        for band in bands:  # the last band has no up_to: the loop always stops on a band
+            if band.up_to is None or amount <= band.up_to:
                 break
         part = amount * band.rate
         minimum, cap = band.minimum, band.cap
@@ -298,7 +294,7 @@ class Checker:
         breakdown = fee_breakdown(self._rule(channel), amount)  # type: ignore[arg-type]
         totals.flagged += 1
         if difference > 0:
-            totals.overcharged += 1
+            totals.overcharged = True
             totals.over += difference
         else:
             totals.under -= difference
@@ -353,7 +349,7 @@ class Checker:
             ("time", time, "time" in cols),
         )
         missing = [name for name, raw, needed in wanted if needed and not raw]
-        first = cells[0].strip() if cells else ""
+        first = cells[0].strip()  # never empty: blank lines are not records
         if any(word in first for word in ("合计", "总计", "小计")):
             self._reject(line, cells, "这是合计行，不是一笔交易，不参与核对")
         else:

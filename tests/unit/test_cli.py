@@ -211,6 +211,17 @@ def test_cli_exit_1_with_findings(tmp_path) -> None:  # noqa: ANN001
     assert all(f["reason"] for f in out["findings"])
 
 
+@pytest.mark.parametrize(("fee", "code"), [("59.99", 0), ("60.01", 0), ("59.98", 1), ("60.02", 1)])
+def test_cli_exit_status_allows_a_fen_either_way(
+    fee: str, code: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "one.csv"
+    path.write_text(statement(f"2025-03-05,T1,信用卡,10000,{fee},,小店"), encoding="utf-8")
+    assert main(["statement", str(path)]) == code
+    out = json.loads(capsys.readouterr().out)
+    assert (out["checked"], out["flagged"]) == (1 - code, code)
+
+
 def test_cli_exit_2_when_the_file_cannot_be_read(tmp_path) -> None:  # noqa: ANN001
     assert run("statement", str(tmp_path / "missing.csv")).returncode == 2
     unknown = tmp_path / "unknown.csv"

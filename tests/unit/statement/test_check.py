@@ -15,7 +15,12 @@ from calculator.api import statement as api_statement
 from calculator.core.plans import load_plans, plan_from_dict
 from calculator.fees.transaction import channel_rule, fee_breakdown
 from calculator.statement.check import contract_fee
-from tests.statement_values import FINE, HIKE, checked, counts, statement
+from tests.statement_values import FINE, HIKE, checked, counts, statement, under
+
+
+def findings(result: dict) -> dict[int, str]:
+    """Line and reason of every flagged or rejected row; the rows not named were fine."""
+    return {r["line"]: r["reason"] for r in result["flagged_rows"] + result["rejected_rows"]}
 
 
 def test_reported_hike_is_flagged_with_the_right_overcharge_and_pattern() -> None:
@@ -86,6 +91,10 @@ _UNREADABLE = "金额格式不对，请只输入数字，例如 10000、1.5万 �
         ),
         ("2025-03-02,T1,信用卡,0,0,,小店", "交易金额是 0"),
         ("2025-03-02,T1,信用卡,-100,1,,小店", "交易金额是负数（退款或撤销），不按消费核对"),
+        ("2025-03-02,T1,信用卡,'-100,1,,小店", "交易金额是负数（退款或撤销），不按消费核对"),
+        ('2025-03-02,T1,信用卡,="-100",1,,小店', "交易金额是负数（退款或撤销），不按消费核对"),
+        ("2025-03-02,T1,信用卡,−100,1,,小店", "交易金额是负数（退款或撤销），不按消费核对"),
+        ("2025-03-02,T1,信用卡,－100,1,,小店", "交易金额是负数（退款或撤销），不按消费核对"),
         ("2025-03-02,T1,信用卡,100,abc,,小店", f"手续费“abc”看不懂：{_UNREADABLE}"),
         ("2025-03-02,T1,信用卡,100,0.6,x,小店", f"结算金额“x”看不懂：{_UNREADABLE}"),
         (
@@ -95,12 +104,15 @@ _UNREADABLE = "金额格式不对，请只输入数字，例如 10000、1.5万 �
         ("2025-02-30,T1,信用卡,10000,60,,小店", "交易时间“2025-02-30”看不懂"),
         ("2025-03-02,T1,信用卡,100,200,,小店", "手续费比交易金额还大，请检查这一行的列是否错位"),
         ("合计,,,,,,", "这是合计行，不是一笔交易，不参与核对"),
+        ("总计,,,,,,", "这是合计行，不是一笔交易，不参与核对"),
+        ("本页小计,,,,,,", "这是合计行，不是一笔交易，不参与核对"),
     ],
 )
 def test_rejection_reasons_word_for_word(row: str, reason: str) -> None:
-    result = checked(row)
-    assert counts(result) == (1, 0, 0, 1)
-    assert result["rejected_rows"][0]["reason"] == reason
+    # The fine row after the rejected one is still checked.
+    result = checked(row, FINE[0])
+    assert counts(result) == (2, 1, 0, 1)
+    assert findings(result) == {2: reason}
 
 
 def test_a_rejected_row_keeps_its_cells_as_written() -> None:
@@ -114,6 +126,184 @@ def test_a_rejected_row_keeps_its_cells_as_written() -> None:
         "terminal": "T9",
     }
     assert (row["pattern"], row["expected"], row["difference"]) == ("", "", "")
+
+
+def test_a_flagged_row_names_its_time_channel_shop_and_terminal() -> None:
+    row = checked(HIKE)["flagged_rows"][0]
+    assert {k: row[k] for k in ("time", "channel", "merchant", "terminal")} == {
+        "time": "2025-03-14 09:30:00",
+        "channel": "credit",
+        "merchant": "小店",
+        "terminal": "T1",
+    }
+
+
+_MINIMUM = {"channels": {"credit": {"rate_percent": D("0.63"), "fixed": 3, "min": D("0.5")}}}
+
+
+@pytest.mark.parametrize(
+    ("contract", "cells", "fee"),
+    [
+        ("lakala-personal", "信用卡,10000.00", "60.00"),
+        ("lakala-personal", "借记卡,4997.00", "24.99"),  # 24.985, half up to the fen
+        ("lakala-personal", "借记卡,5000.00", "25.00"),  # the percentage is the cap
+        ("lakala-personal", "借记卡,50000.00", "25.00"),  # capped
+        ("example-qr-bands", "云闪付,1000.00", "3.80"),  # the last fen of the first band
+        ("example-qr-bands", "云闪付,1000.01", "5.50"),  # the first fen of the next band
+        ("example-d0-addon", "信用卡,10000.00", "63.00"),  # 0.6% and then 3 yuan
+        ("example-d0-addon", "借记卡,50000.00", "25.00"),  # the add-on is on credit only
+        (_MINIMUM, "信用卡,50.00", "3.50"),  # 0.315 raised to the 0.50 minimum, then 3 yuan
+        (_MINIMUM, "信用卡,1000.00", "9.30"),
+    ],
+)
+def test_contract_fee_to_the_fen_and_one_fen_either_way(
+    contract: str | dict, cells: str, fee: str
+) -> None:
+    charged = [D(fee) + D(fen) / 100 for fen in (-2, -1, 0, 1, 2)]
+    rows = [f"2025-03-05,T1,{cells},{c},,小店" for c in charged]
+    result = checked(*rows, **under(contract))
+    assert counts(result) == (5, 3, 2, 0)
+    flagged = [(r["line"], r["expected"], r["difference"]) for r in result["flagged_rows"]]
+    assert flagged == [(2, fee, "-0.02"), (6, fee, "0.02")]
+    assert (result["overcharge"], result["undercharge"]) == ("0.02", "0.02")
+
+
+def test_a_fee_is_never_above_the_amount() -> None:
+    # 0.6% + 3 yuan of a 3-yuan sale is 3.02: the contract takes the 3 yuan, no more.
+    rows = [f"2025-03-05,T1,信用卡,3.00,{fee},,小店" for fee in ("3.00", "2.00", "3.01")]
+    assert findings(checked(*rows, plan="example-d0-addon")) == {
+        3: "比合同少收 1.00 元（合同应收 3.00 元）",
+        4: "手续费比交易金额还大，请检查这一行的列是否错位",
+    }
+
+
+def test_sums_per_channel_and_day() -> None:
+    rows = [
+        "2025-03-01,T1,信用卡,10000,60.00,,小店",
+        "2025-03-01,T1,信用卡,10000,60.50,,小店",  # 0.50 over
+        "2025-03-01,T1,信用卡,10000,60.30,,小店",  # 0.30 over
+        "2025-03-02,T1,信用卡,20000,119.00,,小店",  # 1.00 under
+        "2025-03-02,T1,信用卡,1000,5.00,,小店",  # 1.00 under
+        "2025-03-02,T1,借记卡,50000,25.00,,小店",
+    ]
+    result = checked(*rows)
+    assert (result["overcharge"], result["undercharge"]) == ("0.80", "2.00")
+    keys = ("rows", "flagged", "amount", "fee", "expected", "overcharge")
+    assert [tuple(c[k] for k in keys) for c in result["channels"]] == [
+        (5, 4, "51000.00", "304.80", "306.00", "0.80"),
+        (1, 0, "50000.00", "25.00", "25.00", "0.00"),
+    ]
+    keys = ("date", "channel", "amount", "fee", "expected", "flagged")
+    assert [tuple(p[k] for k in keys) for p in result["series"]] == [
+        ("2025-03-01", "credit", "30000.00", "180.80", "180.00", 2),
+        ("2025-03-02", "credit", "21000.00", "124.00", "126.00", 2),
+        ("2025-03-02", "debit", "50000.00", "25.00", "25.00", 0),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("header", "rows", "found"),
+    [
+        (
+            "卡类型,交易金额,手续费,交易时间,结算金额",
+            [
+                "信用卡,10000,60,2025-03-01,9940",
+                ",10000,60,2025-03-01,9940",
+                "信用卡,10000,60,2025-03-01",
+                "信用卡,10000,60",
+                "信用卡,10000",
+            ],
+            {3: "缺少支付方式（卡类型）", 5: "缺少交易时间", 6: "缺少手续费、交易时间"},
+        ),
+        (
+            "交易时间,交易金额,手续费,卡类型",
+            ["2025-03-01,10000,60,信用卡", "2025-03-01,10000,60"],
+            {3: "缺少支付方式（卡类型）"},
+        ),
+        (
+            "交易时间,卡类型,手续费,交易金额",
+            ["2025-03-01,信用卡,60,10000", "2025-03-01,信用卡,60"],
+            {3: "缺少交易金额"},
+        ),
+        (
+            "结算金额,交易时间,卡类型,交易金额,手续费",
+            ["9940,2025-03-01,信用卡,10000,60", "9930,2025-03-01,信用卡,10000,60"],
+            {3: "到账金额比“金额 − 手续费”少 10.00 元，合计扣了 70.00 元，合同应扣 60.00 元"},
+        ),
+        (
+            "交易金额,卡类型,手续费",
+            ["10000,信用卡,60", "10000,信用卡,78"],
+            {3: "费率高于合同：按 0.78% 收取（合同 0.60%），多收 18.00 元"},
+        ),
+    ],
+    ids=["channel-first", "channel-last", "amount-last", "settled-first", "no-time"],
+)
+def test_columns_in_any_order_and_rows_cut_short(
+    header: str, rows: list[str], found: dict[int, str]
+) -> None:
+    result = api_statement.statement_check(text=statement(*rows, header=header))
+    assert result["rows"] == len(rows)
+    assert findings(result) == found
+    # No shop or terminal column: no shop or terminal named.
+    shown = result["flagged_rows"] + result["rejected_rows"]
+    assert {(r["merchant"], r["terminal"]) for r in shown} == {("", "")}
+
+
+def test_a_one_channel_export_with_only_amount_and_fee() -> None:
+    mapping = {"amount": 0, "fee": 1, "channel_default": "credit"}
+    result = api_statement.statement_check(
+        text="金额,手续费\n10000,60\n10000,78\n", mapping=mapping
+    )
+    assert counts(result) == (2, 1, 1, 0)
+    row = result["flagged_rows"][0]
+    assert {k: row[k] for k in ("line", "channel", "time", "merchant", "terminal")} == {
+        "line": 3,
+        "channel": "credit",
+        "time": "",
+        "merchant": "",
+        "terminal": "",
+    }
+    assert result["channels"][0]["amount"] == "20000.00"
+    # Undated rows count in the sums but have no day on the chart or in a rate change.
+    assert result["series"] == [] and result["rate_changes"] == []
+
+
+def test_the_chosen_channel_fills_empty_channel_cells() -> None:
+    rows = ("2025-03-01,,10000,60", "2025-03-01,借记卡,10000,25", "2025-03-01,,,60")
+    text = statement(*rows, header="日期,卡类型,金额,手续费")
+    mapping = {"time": 0, "channel": 1, "amount": 2, "fee": 3, "channel_default": "credit"}
+    result = api_statement.statement_check(text=text, mapping=mapping)
+    assert counts(result) == (3, 2, 0, 1)
+    assert findings(result) == {4: "缺少交易金额"}
+
+
+def test_cells_written_the_way_spreadsheets_write_them() -> None:
+    # A 5-jiao sale costs nothing at 0.6%; the fee cell says so with a yuan sign.
+    assert counts(checked("2025-03-01,T1,信用卡,0.50,￥0.00,,小店")) == (1, 1, 0, 0)
+    # A settlement written ¥0.00 reads as the plain 0 does.
+    written, plain = (
+        checked(f"2025-03-01,T1,信用卡,100,0.60,{settled},小店")["flagged_rows"]
+        for settled in ("¥0.00", "0")
+    )
+    assert written == plain and written[0]["difference"] == "99.40"
+
+
+@pytest.mark.parametrize(
+    ("fees", "charged_as"),
+    [
+        # One 3-yuan add-on and two rows at 0.78%: the rate is what changed.
+        (("63.00", "78.00", "78.00"), "按 0.78%"),
+        (("63.00", "63.00", "78.00"), "按 0.60% + 每笔 3.00 元"),
+        # No round price reproduces 61.37.
+        (("61.37",), ""),
+    ],
+)
+def test_a_rate_change_names_the_most_common_price(fees: tuple[str, ...], charged_as: str) -> None:
+    rows = [FINE[0]] + [f"2025-03-02,T1,信用卡,10000,{fee},,小店" for fee in fees]
+    change = checked(*rows)["rate_changes"]
+    assert [(c["channel"], c["date"], c["charged_as"]) for c in change] == [
+        ("credit", "2025-03-02", charged_as)
+    ]
 
 
 def test_a_settlement_short_by_more_than_a_fen_counts_as_fee() -> None:
