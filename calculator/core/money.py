@@ -118,9 +118,10 @@ def parse_amount(raw: object, field: str = "amount") -> Decimal:
         raise InputError("too_large", "金额最大是 1 亿元（100,000,000.00）。", field)
     if value == 0:
         raise InputError("zero", "金额必须大于 0。", field)
-    if value != value.quantize(FEN):
+    fen = value.quantize(FEN, rounding=ROUND_HALF_UP)
+    if value != fen:
         raise InputError("too_precise", "金额最多保留两位小数（到分）。", field)
-    return value.quantize(FEN)
+    return fen
 
 
 # A contract figure: 0.6, "0.6%", "25元", "¥3", full-width forms.

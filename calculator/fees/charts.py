@@ -14,7 +14,7 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from html import escape
 
 from calculator.core.channels import SHORT_NAMES
-from calculator.core.money import FEN, MAX_AMOUNT, format_yuan_grouped
+from calculator.core.money import FEN, MAX_AMOUNT, format_yuan_grouped, quantize_fen
 from calculator.core.plans import Plan
 from calculator.fees.estimate import Comparison
 from calculator.fees.transaction import channel_rule, fee_for
@@ -177,7 +177,7 @@ def fee_curve(plans: list[Plan], channel: str, uid: str = "curve") -> Chart:
                 for figure in (band.cap, band.minimum):
                     if figure is not None:
                         samples.add((figure / band.rate).quantize(FEN, rounding=ROUND_CEILING))
-    amounts = sorted(a.quantize(FEN) for a in samples if FEN <= a <= x_max)
+    amounts = sorted(quantize_fen(a) for a in samples if FEN <= a <= x_max)
     series = [[fee_for(plan.channels[channel], a) for a in amounts] for plan in plans]
     y_top = max([Decimal(1)] + [max(s) for s in series])
     y_step = _nice_step(y_top)
@@ -266,7 +266,7 @@ def fee_curve(plans: list[Plan], channel: str, uid: str = "curve") -> Chart:
     )
     rows = tuple(
         (format_yuan_grouped(a),)
-        + tuple(format_yuan_grouped(fee_for(p.channels[channel], a.quantize(FEN))) for p in plans)
+        + tuple(format_yuan_grouped(fee_for(p.channels[channel], quantize_fen(a))) for p in plans)
         for a in table_amounts
     )
     return Chart(
@@ -281,7 +281,7 @@ def fee_curve(plans: list[Plan], channel: str, uid: str = "curve") -> Chart:
 
 def _plain(value: Decimal) -> str:
     """Axis label: grouped, no needless decimals (5,000 / 12.5)."""
-    value = value.quantize(FEN)
+    value = quantize_fen(value)
     if value == value.to_integral_value():
         return f"{int(value):,}"
     return f"{value.normalize():,f}"

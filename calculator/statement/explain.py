@@ -9,7 +9,7 @@ channel come through here, so what it returns stays cheap to build and count.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import NamedTuple
 
 from calculator.core.money import format_rate, format_yuan, quantize_fen
@@ -164,7 +164,8 @@ class Explainer:
                 rest = charged - fixed
                 if rest < 0:
                     break
-                rate = (rest / amount).quantize(step)
+                # A candidate contract rate, not money: the nearest one on the step.
+                rate = (rest / amount).quantize(step, rounding=ROUND_HALF_EVEN)
                 if quantize_fen(amount * rate + fixed) == charged:
                     return _Fit(rate, fixed)
         return None
