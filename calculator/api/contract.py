@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from calculator.api import fees_link, walker
-from calculator.api.inputs import DEFAULT_PLAN
+from calculator.api.inputs import DEFAULT_PLAN, LIST_JOIN
 from calculator.core.channels import CHANNELS, SHORT_NAMES
 from calculator.core.plans import CUSTOM_PLAN_ID
 from calculator.fees.estimate import MAX_PLANS, MIX_EXAMPLE, MIX_JOIN
@@ -33,7 +33,7 @@ def contract() -> dict[str, Any]:
         "link": {
             "params": dict(fees_link.PARAMS),
             "mix_prefix": fees_link.MIX_PREFIX,
-            "list_join": fees_link.LIST_JOIN,
+            "list_join": LIST_JOIN,
             "custom": fees_link.custom_names(),
             "max_chars": fees_link.MAX_PARAM_CHARS,
         },

@@ -32,7 +32,6 @@ PARAMS = {
     "compare": "cmp",
 }
 MIX_PREFIX = "m_"  # m_credit=30000x40
-LIST_JOIN = ","  # cmp=lakala-personal,custom
 CUSTOM_PREFIX = "c_"  # c_credit=0.6, c_debit_cap=25, c_wechat_fixed=1
 CUSTOM_SUFFIXES = {"rate_percent": "", "cap": "_cap", "fixed": "_fixed"}
 CUSTOM_PERIODIC = {"annual_fee": "c_annual", "monthly_rent": "c_rent"}
@@ -81,7 +80,7 @@ def _known_plan(raw: str) -> str:
 
 
 def _plan_ids(raw: str) -> list[str]:
-    ids = [p for p in raw.split(LIST_JOIN) if p]
+    ids = [p for p in raw.split(inputs.LIST_JOIN) if p]
     for plan_id in ids:
         _known_plan(plan_id)
     if len(ids) > estimate_module.MAX_PLANS or len(set(ids)) != len(ids):

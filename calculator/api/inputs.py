@@ -12,6 +12,8 @@ from calculator.core.errors import DataError, InputError
 from calculator.core.plans import CUSTOM_PLAN_ID, Plan, load_plans, plan_from_dict
 
 DEFAULT_PLAN = "lakala-personal"
+# Plans to compare as one text: "lakala-personal,custom" (CLI, shared link).
+LIST_JOIN = ","
 
 
 def plan(plan_id: object, plans_file: str | None, custom: object = None) -> Plan:
@@ -40,7 +42,7 @@ def custom_plan(custom: object) -> Plan:
 def plan_list(plan_ids: object, plans_file: str | None, custom: object) -> list[Plan]:
     """Plans to compare, as a list or "a,b,c"; "custom" stands for the reader's own rates."""
     if isinstance(plan_ids, str):
-        plan_ids = [p for p in plan_ids.split(",") if p.strip()]
+        plan_ids = [p for p in plan_ids.split(LIST_JOIN) if p.strip()]
     if not isinstance(plan_ids, list) or not all(isinstance(p, str) for p in plan_ids):
         raise InputError("unknown_plan", "请选择要比较的方案。", "plans")
     chosen = []
