@@ -12,7 +12,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from calculator.api import contract  # noqa: E402
-from calculator.site import fees, walker  # noqa: E402
+from calculator.site import fees, guide, walker  # noqa: E402
 
 
 def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros passes its own type
@@ -28,6 +28,11 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros passes its own type
         fees.view_choices,
         fees.all_fee_tables,
         walker.walker_static,
+        guide.messages_page,
+        guide.brands_page,
+        guide.brand_names,
+        guide.sources_page,
+        guide.source_cite,
         contract.contract,
         contract.contract_json,
     ):
@@ -35,3 +40,6 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros passes its own type
     # A walker tree that misses a cause on the guide, or is broken in any other
     # way, stops the build with every problem listed.
     walker.check_against_guide(Path(env.conf["docs_dir"]) / "causes.md")
+    # Broken sources, messages or brands stop the build too; old checked dates
+    # only warn here (the freshness test fails at the limit).
+    guide.check_guide_data(Path(env.conf["docs_dir"]))
