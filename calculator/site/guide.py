@@ -138,3 +138,12 @@ def check_guide_data(docs_dir: Path) -> None:
     entries = freshness.dated_entries() + freshness.dated_pages(docs_dir)
     for line in freshness.older_than(entries, freshness.WARN_DAYS):
         log.warning("freshness: %s", line)
+
+
+# Pages whose headings (and so anchors) come from these macros, for link checks
+# that read Markdown sources.
+GENERATED = {
+    "messages.md": messages_page,
+    "brands.md": brands_page,
+    "sources.md": sources_page,
+}
