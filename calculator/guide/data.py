@@ -178,7 +178,9 @@ class _Reader:
     def ident(self, table: Mapping[str, Any], where: str) -> str:
         value = table.get("id")
         if not isinstance(value, str) or not ID.fullmatch(value):
-            self.problem(where, "id", f"must be lower-case letters, digits and dashes, got {value!r}")
+            self.problem(
+                where, "id", f"must be lower-case letters, digits and dashes, got {value!r}"
+            )
             return ""
         return value
 
@@ -285,7 +287,18 @@ def _source_refs(
     return tuple(refs)
 
 
-_MESSAGE_KEYS = {"id", "text", "also", "seen", "cause", "fix", "call", "guide", "sources", "checked"}
+_MESSAGE_KEYS = {
+    "id",
+    "text",
+    "also",
+    "seen",
+    "cause",
+    "fix",
+    "call",
+    "guide",
+    "sources",
+    "checked",
+}
 
 
 def parse_messages(data: Mapping[str, Any], file: str, sources: Sources) -> Messages:
@@ -395,7 +408,9 @@ def parse_brands(data: Mapping[str, Any], file: str, sources: Sources) -> Brands
                 r.unknown(line, lwhere, _LINE_KEYS)
                 topic = r.text(line, lwhere, "topic")
                 if topic and topics and topic not in topics:
-                    r.problem(lwhere, "topic", f"'{topic}' is not in [topics] ({', '.join(topics)})")
+                    r.problem(
+                        lwhere, "topic", f"'{topic}' is not in [topics] ({', '.join(topics)})"
+                    )
                 source = r.text(line, lwhere, "source")
                 if source and source not in sources.items:
                     r.problem(lwhere, "source", f"'{source}' is not a source in {sources.file}")
@@ -403,7 +418,9 @@ def parse_brands(data: Mapping[str, Any], file: str, sources: Sources) -> Brands
         else:
             note = r.text(raw, where, "note")
             if raw_lines:
-                r.problem(where, "line", "a brand with sourced = false has no lines; say so in note")
+                r.problem(
+                    where, "line", "a brand with sourced = false has no lines; say so in note"
+                )
         items.append(
             Brand(
                 id=bid,

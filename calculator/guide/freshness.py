@@ -53,7 +53,9 @@ def dated_entries() -> list[Dated]:
         Dated(f"{_short(messages.file)}: message '{m.id}': checked", m.checked)
         for m in messages.items
     ]
-    out += [Dated(f"{_short(brands.file)}: brand '{b.id}': checked", b.checked) for b in brands.items]
+    out += [
+        Dated(f"{_short(brands.file)}: brand '{b.id}': checked", b.checked) for b in brands.items
+    ]
     return out
 
 

@@ -47,11 +47,20 @@ def cite(source: Source, kinds: dict[str, str], page: str = "sources.md") -> str
     )
 
 
+def cite_short(source: Source, kinds: dict[str, str]) -> str:
+    """'[开发者接口文档](sources.md#src-…)，2025 年 1 月 22 日' for lists where space is short."""
+    weak = "，来源较弱" if source.weak else ""
+    link = f"sources.md#{source_anchor(source.id)}"
+    return f"[{md(kinds[source.kind])}]({link})，{source.date_zh()}{weak}"
+
+
 def source_cite(source_id: str) -> str:
     """A citation for one source, for pages outside the data pages (macro)."""
     sources = load_sources()
     if source_id not in sources.items:
-        raise GuideError(sources.file, [f"{sources.file}: no source '{source_id}' (cited by a page)"])
+        raise GuideError(
+            sources.file, [f"{sources.file}: no source '{source_id}' (cited by a page)"]
+        )
     return cite(sources.items[source_id], sources.kinds)
 
 
@@ -71,7 +80,10 @@ def messages_page() -> str:
         out += ["", "**找谁：**" + "；".join(md(messages.call[c]) for c in m.call), ""]
         out += [f"**详细说明：**[看这一节]({m.guide})", ""]
         cites = "；".join(cite(sources.items[s], sources.kinds) for s in m.sources)
-        out += [f"**来源：**{cites}。本站核对于 {m.checked}。各家提示的措辞不完全一样，{HEDGE}。", ""]
+        out += [
+            f"**来源：**{cites}。本站核对于 {m.checked}。各家提示的措辞不完全一样，{HEDGE}。",
+            "",
+        ]
     return "\n".join(out)
 
 
@@ -90,7 +102,7 @@ def brands_page() -> str:
                 out += [f"**{md(label)}：**", ""]
                 for line in lines:
                     source = sources.items[line.source]
-                    out.append(f"- {md(line.text)}（来源：{cite(source, sources.kinds)}）")
+                    out.append(f"- {md(line.text)}（来源：{cite_short(source, sources.kinds)}）")
                 out.append("")
         else:
             out += [

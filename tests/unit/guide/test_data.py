@@ -32,7 +32,17 @@ def test_bundled_files_are_valid() -> None:
 
 def test_every_asked_brand_is_listed() -> None:
     names = {b.name for b in guide.load_brands().items}
-    asked = {"拉卡拉", "乐刷", "收钱吧", "联动优势", "随行付", "银盛", "合利宝", "微信支付商户", "支付宝商家"}
+    asked = {
+        "拉卡拉",
+        "乐刷",
+        "收钱吧",
+        "联动优势",
+        "随行付",
+        "银盛",
+        "合利宝",
+        "微信支付商户",
+        "支付宝商家",
+    }
     assert asked <= names
 
 
@@ -71,7 +81,10 @@ def test_message_needs_a_known_source_and_a_date() -> None:
     data["message"][3]["guide"] = "answers.md"
     data["message"][4]["call"] = ["police"]
     found = problems(guide.parse_messages, data)
-    assert "x.toml: message 'account-control': sources[0]: 'no-such-source' is not a source in sources.toml" in found
+    assert (
+        "x.toml: message 'account-control': sources[0]: "
+        "'no-such-source' is not a source in sources.toml" in found
+    )
     assert any("message 'status-abnormal': checked: must be a date" in p for p in found)
     assert any("message 'card-closed': sources: needs a list" in p for p in found)
     assert any("message 'name-or-number': guide: must look like" in p for p in found)
@@ -99,7 +112,9 @@ def test_brand_lines_need_sources_and_unsourced_brands_say_so() -> None:
     empty = data["brand"][1]
     empty["line"] = []
     found = problems(guide.parse_brands, data)
-    assert "x.toml: brand 'lakala' line[0]: source: 'a-blog' is not a source in sources.toml" in found
+    assert (
+        "x.toml: brand 'lakala' line[0]: source: 'a-blog' is not a source in sources.toml" in found
+    )
     assert any("brand 'lakala' line[1]: topic: 'price' is not in [topics]" in p for p in found)
     assert any("brand 'lakala': checked: must be a date" in p for p in found)
     assert any(f"brand '{unsourced['id']}': line: a brand with sourced = false" in p for p in found)
@@ -110,7 +125,9 @@ def test_brand_lines_need_sources_and_unsourced_brands_say_so() -> None:
 def test_future_checked_date_is_refused() -> None:
     data = copy.deepcopy(SOURCES)
     data["source"]["pipl"]["checked"] = dt.date.today() + dt.timedelta(days=30)
-    assert any("checked:" in p and "is in the future" in p for p in problems(guide.parse_sources, data))
+    assert any(
+        "checked:" in p and "is in the future" in p for p in problems(guide.parse_sources, data)
+    )
 
 
 def test_unreadable_file_names_the_file(tmp_path) -> None:  # noqa: ANN001

@@ -19,10 +19,14 @@ def test_every_entry_and_page_is_dated() -> None:
 
 
 def test_older_than_names_file_entry_and_age() -> None:
-    entries = [freshness.Dated("calculator/data/brands.toml: brand 'lakala': checked", dt.date(2026, 1, 1))]
+    entries = [
+        freshness.Dated("calculator/data/brands.toml: brand 'lakala': checked", dt.date(2026, 1, 1))
+    ]
     assert freshness.older_than(entries, 183, dt.date(2026, 7, 3)) == []  # 183 days: still fine
     (line,) = freshness.older_than(entries, 183, dt.date(2026, 7, 4))
-    assert line.startswith("calculator/data/brands.toml: brand 'lakala': checked: 2026-01-01 is 184")
+    assert line.startswith(
+        "calculator/data/brands.toml: brand 'lakala': checked: 2026-01-01 is 184"
+    )
     assert "limit 183 days" in line
 
 
