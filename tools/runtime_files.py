@@ -42,7 +42,13 @@ def pyodide_version() -> str:
 
 
 # Build-time and command-line rooms of the package: never imported in the browser.
-NOT_IN_BROWSER = ("cli.py", "__main__.py", "site/", "data/regulation.toml")
+NOT_IN_BROWSER = (
+    "cli.py",
+    "__main__.py",
+    "site/",
+    "data/regulation.toml",
+    "data/search_synonyms.toml",
+)
 
 
 def package_files() -> list[Path]:
