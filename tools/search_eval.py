@@ -23,8 +23,8 @@ import subprocess
 import sys
 import tempfile
 import tomllib
-from urllib.parse import unquote
 from pathlib import Path
+from urllib.parse import unquote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -40,7 +40,8 @@ async ([queries, segment, worker, groups]) => {
   const vocab = new Set();
   for (const doc of index.docs)
     for (const part of (doc.title + " " + doc.text).replace(/<[^>]+>/g, " ")
-      .split(/[\s\u200b\-_,:!=\[\]()"`/，。、：；（）“”《》？！]+/)) if (part) vocab.add(part.toLowerCase());
+      .split(/[\s\u200b\-_,:!=\[\]()"`/，。、：；（）“”《》？！]+/))
+      if (part) vocab.add(part.toLowerCase());
   const longest = Math.max(...[...vocab].map((w) => w.length));
   const cut = (q) => {
     const out = [];
@@ -56,8 +57,12 @@ async ([queries, segment, worker, groups]) => {
     return out;
   };
   const w = new Worker(worker);
-  const ask = (msg) => new Promise((done) => { w.onmessage = (e) => done(e.data); w.postMessage(msg); });
-  await ask({ type: 0, data: { config: index.config, docs: index.docs, options: { suggest: false } } });
+  const ask = (msg) => new Promise((done) => {
+    w.onmessage = (e) => done(e.data);
+    w.postMessage(msg);
+  });
+  const setup = { config: index.config, docs: index.docs, options: { suggest: false } };
+  await ask({ type: 0, data: setup });
   const out = [];
   for (const q of queries) {
     let query = q;

@@ -135,7 +135,9 @@ def check_targets(groups: list[Group], site_dir: Path, label: str = FILE_LABEL) 
                 pages[page] = file.read_text(encoding="utf-8")
             text = section_text(pages[page], anchor or None)
             if text is None:
-                raise DataError(label, where, "targets", f"no section #{anchor} on {page}", "unknown")
+                raise DataError(
+                    label, where, "targets", f"no section #{anchor} on {page}", "unknown"
+                )
             folded = text.lower()
             if not any(word.lower() in folded for word in group.words):
                 raise DataError(

@@ -125,20 +125,24 @@ export async function search(query, limit = 10) {
   const text = normalize(query);
   if (!text) return [];
   const parts = concepts(text, groups);
-  const hits = [];
   const typed = text.toLowerCase();
-  for (const members of parts) {
-    const merged = new Map();
-    for (const member of members) {
-      // The reader's own word counts fully, the group's other words a little less.
-      const factor = typed.includes(member) ? 1 : 0.8;
-      for (const [url, place] of await occurrences(pagefind, member, factor)) {
-        const known = merged.get(url);
-        if (!known || known.weight < place.weight) merged.set(url, place);
+  // All words at once: each search waits on the network for its index parts.
+  const hits = await Promise.all(
+    parts.map(async (members) => {
+      const merged = new Map();
+      const found = await Promise.all(
+        // The reader's own word counts fully, the group's other words a little less.
+        members.map((member) => occurrences(pagefind, member, typed.includes(member) ? 1 : 0.8)),
+      );
+      for (const where of found) {
+        for (const [url, place] of where) {
+          const known = merged.get(url);
+          if (!known || known.weight < place.weight) merged.set(url, place);
+        }
       }
-    }
-    hits.push(merged);
-  }
+      return merged;
+    }),
+  );
   const sections = new Set(hits.flatMap((merged) => [...merged.keys()]));
   const total = Math.max(sections.size, 1);
   const scored = [];
