@@ -141,7 +141,8 @@ def main() -> int:
     queries = load_queries()
     texts = [q["q"] for q in queries]
     titles = page_titles(site)
-    groups = json.loads((site / "pagefind" / "synonyms.json").read_text(encoding="utf-8"))["groups"]
+    synonyms = json.loads((site / "pagefind" / "synonyms.json").read_text(encoding="utf-8"))
+    groups = [group["words"] for group in synonyms["groups"]]
     worker = next((site / "assets/javascripts/workers").glob("search.*.min.js"))
     worker_url = worker.relative_to(site).as_posix()
     server = serve(site)

@@ -35,6 +35,18 @@ EXCLUDE_SELECTORS = (
     "script",
 )
 
+# Pagefind's ready-made interfaces: the site has its own search box
+# (docs/assets/js/search/), so these are not deployed.
+UNUSED_FILES = (
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-highlight.js",
+)
+
 
 @dataclass(frozen=True)
 class Group:
@@ -149,10 +161,34 @@ def check_targets(groups: list[Group], site_dir: Path, label: str = FILE_LABEL) 
                 )
 
 
-def compile_groups(groups: list[Group]) -> str:
-    """The JSON the search box reads: the word groups, nothing else."""
+def _target_url(target: str, site_dir: Path) -> str:
+    """'causes.md#x' -> 'causes/#x'; a whole page -> its title's anchor, which
+    is where Pagefind's first section of the page points."""
+    page, _, anchor = target.partition("#")
+    stem = page.removesuffix(".md")
+    path = "" if stem == "index" else f"{stem}/"
+    if not anchor:
+        file = _page_html(site_dir, page)
+        found = file.is_file() and re.search(r'<h1 id="([^"]+)"', file.read_text(encoding="utf-8"))
+        if not found:
+            return path
+        anchor = found.group(1)
+    return f"{path}#{anchor}"
+
+
+def compile_groups(groups: list[Group], site_dir: Path) -> str:
+    """The JSON the search box reads: each group's words and its target sections
+    as the site addresses them."""
     return json.dumps(
-        {"groups": [list(group.words) for group in groups]},
+        {
+            "groups": [
+                {
+                    "words": list(group.words),
+                    "targets": [_target_url(target, site_dir) for target in group.targets],
+                }
+                for group in groups
+            ]
+        },
         ensure_ascii=False,
         separators=(",", ":"),
     )
@@ -191,4 +227,7 @@ def build_index(site_dir: Path, pagefind: Path) -> None:
     )
     if done.returncode != 0:
         raise RuntimeError(f"pagefind failed: {done.stderr.strip() or done.stdout.strip()}")
-    (site_dir / "pagefind" / "synonyms.json").write_text(compile_groups(groups), encoding="utf-8")
+    bundle = site_dir / "pagefind"
+    for unused in UNUSED_FILES:
+        (bundle / unused).unlink(missing_ok=True)
+    (bundle / "synonyms.json").write_text(compile_groups(groups, site_dir), encoding="utf-8")

@@ -25,15 +25,23 @@ def write(tmp_path: Path, text: str) -> Path:
 
 
 def site(tmp_path: Path) -> Path:
-    (tmp_path / "site" / "precautions").mkdir(parents=True)
+    (tmp_path / "site" / "precautions").mkdir(parents=True, exist_ok=True)
     (tmp_path / "site" / "precautions" / "index.html").write_text(PAGE, encoding="utf-8")
     return tmp_path / "site"
 
 
-def test_the_shipped_file_loads_and_compiles() -> None:
+def test_the_shipped_file_loads_and_compiles(tmp_path: Path) -> None:
     groups = search.load_groups()
-    data = json.loads(search.compile_groups(groups))
-    assert ["骗局", "诈骗", "骗子", "防骗", "骗钱"] in data["groups"]
+    data = json.loads(search.compile_groups(groups, site(tmp_path)))
+    scams = next(g for g in data["groups"] if "诈骗" in g["words"])
+    assert scams == {"words": ["骗局", "诈骗", "骗子", "防骗"], "targets": ["precautions/#scams"]}
+    # A whole page is addressed by its title's anchor, where its first section is.
+    tools = search.load_groups(
+        write(tmp_path, '[[group]]\nwords = ["诈骗", "骗局"]\ntargets = ["precautions.md"]'), "s"
+    )
+    assert json.loads(search.compile_groups(tools, site(tmp_path)))["groups"][0]["targets"] == [
+        "precautions/#top"
+    ]
 
 
 @pytest.mark.parametrize(

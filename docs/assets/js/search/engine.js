@@ -16,7 +16,8 @@ export function load() {
   if (!ready) {
     ready = (async () => {
       const pagefind = await import(new URL("pagefind/pagefind.js", SITE_ROOT).href);
-      await pagefind.options({ baseUrl: SITE_ROOT.pathname, excerptLength: 36 });
+      // No extra worker: the index is small, and starting one costs a round trip.
+      await pagefind.options({ baseUrl: SITE_ROOT.pathname, excerptLength: 36, noWorker: true });
       await pagefind.init();
       const reply = await fetch(new URL("pagefind/synonyms.json", SITE_ROOT));
       const groups = reply.ok ? (await reply.json()).groups : [];
@@ -45,72 +46,160 @@ let segmenter = null;
 
 /** The query cut into words as Pagefind's query side does (Intl.Segmenter). */
 export function words(text) {
+  return pieces(text).map((piece) => piece.word);
+}
+
+function pieces(text) {
   segmenter ||= new Intl.Segmenter("zh", { granularity: "word" });
   return [...segmenter.segment(text)]
     .filter((part) => part.isWordLike)
-    .map((part) => part.segment.toLowerCase());
+    .map((part) => ({ word: part.segment.toLowerCase(), at: part.index }));
 }
 
 /**
- * The query as concepts: each a list of words any of which will do. A merchant
- * word from the synonym groups becomes its whole group; the rest is cut into
- * words, filler dropped.
+ * Meaningful words of a text: filler dropped, and runs of single characters
+ * (where the browser's dictionary did not know a word: 银联来电 -> 银, 联, 来,
+ * 电) read as overlapping pairs (银联, 联来, 来电), as CJK search engines do.
+ */
+function meaningful(text) {
+  const kept = pieces(text).filter((piece) => !FILLER.has(piece.word));
+  const out = [];
+  let run = [];
+  const flush = () => {
+    if (run.length === 1) out.push(run[0].word);
+    for (let i = 0; i + 1 < run.length; i += 1) out.push(run[i].word + run[i + 1].word);
+    run = [];
+  };
+  for (const piece of kept) {
+    const single = [...piece.word].length === 1 && /\p{Script=Han}/u.test(piece.word);
+    const last = run[run.length - 1];
+    if (single && (!last || last.at + 1 === piece.at)) run.push(piece);
+    else {
+      flush();
+      if (single) run.push(piece);
+      else out.push(piece.word);
+    }
+  }
+  flush();
+  return [...new Set(out)];
+}
+
+/**
+ * The query as concepts: { words, targets }, where any of `words` will do. A
+ * merchant word from the synonym groups becomes its whole group, whose
+ * `targets` (sections the maintainers named for it) rank first; the rest is
+ * cut into meaningful words.
  */
 export function concepts(query, groups) {
   const found = [];
   let rest = query.toLowerCase();
   const all = groups
-    .flatMap((group) => group.map((word) => [word.toLowerCase(), group]))
+    .flatMap((group) => group.words.map((word) => [word.toLowerCase(), group]))
     .sort((a, b) => b[0].length - a[0].length);
   for (const [word, group] of all) {
     if (rest.includes(word)) {
-      found.push(group.map((member) => member.toLowerCase()));
+      found.push({
+        words: group.words.map((member) => member.toLowerCase()),
+        targets: group.targets || [],
+      });
       rest = rest.replace(word, " ");
     }
   }
-  for (const word of words(rest)) if (!FILLER.has(word)) found.push([word]);
-  if (!found.length) for (const word of words(query)) found.push([word]);
+  for (const word of meaningful(rest)) found.push({ words: [word], targets: [] });
+  if (!found.length) for (const word of words(query)) found.push({ words: [word], targets: [] });
   return found;
 }
 
+const fold = (text) => (text || "").normalize("NFKC").toLowerCase();
+
+const sectionTexts = new Map();
+
 /**
- * Where a word the segmenter may cut in pieces ("上当" -> 上, 当) occurs: the
- * places where all its pieces stand together, in order.
+ * Each section's own text (Pagefind's page text cut at every heading, as its
+ * sections are), by heading id, so that "holds the word" means the word is
+ * there as typed, however the index and the browser cut it into pieces.
  */
-function together(places, pieces) {
-  if (pieces < 2) return places;
-  const at = new Set(places);
-  const starts = places.filter((place) => {
-    for (let step = 1; step < pieces; step += 1) if (!at.has(place + step)) return false;
-    return true;
-  });
-  return starts;
+function textsOf(page) {
+  if (!sectionTexts.has(page.url)) {
+    const text = fold(page.content);
+    const headings = (page.anchors || [])
+      .filter((anchor) => /^h[1-6]$/i.test(anchor.element))
+      .sort((x, y) => x.location - y.location);
+    let from = 0;
+    const starts = headings.map((heading) => {
+      const at = text.indexOf(fold(heading.text), from);
+      if (at >= 0) from = at;
+      return at;
+    });
+    const texts = new Map();
+    headings.forEach((heading, index) => {
+      if (starts[index] < 0) return;
+      const next = starts.slice(index + 1).find((at) => at >= 0);
+      texts.set(heading.id, text.slice(starts[index], next === undefined ? text.length : next));
+    });
+    sectionTexts.set(page.url, texts);
+  }
+  return sectionTexts.get(page.url);
 }
 
-/** Where one word occurs: Map(section url -> {weight, places, page, sub}). */
+/**
+ * Where one word occurs: Map(section url -> {weight, places, page, sub}).
+ * `weight` is 2 when the word is in the section's heading, else 1, times
+ * `factor`; `places` are Pagefind's word positions, for nearness.
+ */
 async function occurrences(pagefind, word, factor) {
   const found = await pagefind.search(word);
   const where = new Map();
   if (!found) return where;
-  const pieces = words(word).length;
   const pages = await Promise.all(found.results.map((result) => result.data()));
   for (const page of pages) {
-    const subs = page.sub_results && page.sub_results.length ? page.sub_results : [page];
-    for (const sub of subs) {
-      const located = sub.weighted_locations || [];
-      const places = together(
-        located.map((place) => place.location).sort((a, b) => a - b),
-        pieces,
-      );
-      if (!places.length) continue;
-      const kept = new Set(places);
-      const weight =
-        Math.max(...located.filter((place) => kept.has(place.location)).map((p) => p.weight)) *
-        factor;
-      where.set(sub.url || page.url, { weight, places, page, sub });
+    const texts = textsOf(page);
+    for (const sub of page.sub_results || []) {
+      const text = sub.anchor && texts.get(sub.anchor.id);
+      if (text === undefined || !text.includes(word)) continue;
+      const places = (sub.weighted_locations || []).map((place) => place.location);
+      const weight = (fold(sub.title).includes(word) ? 2 : 1) * factor;
+      where.set(decodeURIComponent(sub.url), { weight, places, page, sub });
     }
   }
   return where;
+}
+
+const escapeHtml = (text) =>
+  text.replace(
+    /[&<>"']/g,
+    (c) => `&${{ "&": "amp", "<": "lt", ">": "gt", '"': "quot", "'": "#39" }[c]};`,
+  );
+
+/** An excerpt of our own, in Pagefind's form, around the first `word` in `text`. */
+function excerptAround(text, word) {
+  const at = text.indexOf(word);
+  const start = Math.max(0, at - 24);
+  const end = Math.min(text.length, at + word.length + 36);
+  return (
+    (start > 0 ? "…" : "") +
+    escapeHtml(text.slice(start, at)) +
+    `<mark>${escapeHtml(word)}</mark>` +
+    escapeHtml(text.slice(at + word.length, end)) +
+    (end < text.length ? "…" : "")
+  );
+}
+
+/**
+ * Sections of the pages already in hand that hold a word Pagefind did not
+ * match (the index cut it otherwise than the browser: "来电").
+ */
+function literalHits(pages, word, factor, where) {
+  for (const page of pages) {
+    for (const heading of page.anchors || []) {
+      const text = textsOf(page).get(heading.id);
+      const url = `${decodeURIComponent(page.url)}#${heading.id}`;
+      if (text === undefined || where.has(url) || !text.includes(word)) continue;
+      const weight = (fold(heading.text).includes(word) ? 2 : 1) * factor;
+      const sub = { title: heading.text, url, excerpt: excerptAround(text, word) };
+      where.set(url, { weight, places: [], page, sub });
+    }
+  }
 }
 
 /**
@@ -128,11 +217,11 @@ export async function search(query, limit = 10) {
   const typed = text.toLowerCase();
   // All words at once: each search waits on the network for its index parts.
   const hits = await Promise.all(
-    parts.map(async (members) => {
+    parts.map(async (part) => {
       const merged = new Map();
       const found = await Promise.all(
         // The reader's own word counts fully, the group's other words a little less.
-        members.map((member) => occurrences(pagefind, member, typed.includes(member) ? 1 : 0.8)),
+        part.words.map((word) => occurrences(pagefind, word, typed.includes(word) ? 1 : 0.8)),
       );
       for (const where of found) {
         for (const [url, place] of where) {
@@ -143,7 +232,16 @@ export async function search(query, limit = 10) {
       return merged;
     }),
   );
+  const pages = new Map();
+  for (const merged of hits)
+    for (const place of merged.values()) pages.set(place.page.url, place.page);
+  parts.forEach((part, index) => {
+    for (const word of part.words) {
+      literalHits([...pages.values()], word, typed.includes(word) ? 1 : 0.8, hits[index]);
+    }
+  });
   const sections = new Set(hits.flatMap((merged) => [...merged.keys()]));
+  const targets = new Set(parts.flatMap((part) => part.targets));
   const total = Math.max(sections.size, 1);
   const scored = [];
   for (const url of sections) {
@@ -157,13 +255,15 @@ export async function search(query, limit = 10) {
       held += 1;
       const rarity = Math.log(1 + total / merged.size);
       const often = place.places.length / (place.places.length + 1);
-      score += rarity * (0.5 + often) * (place.weight >= 1.5 ? 2 : 1) * Math.min(place.weight, 1);
+      score += rarity * (0.5 + often) * place.weight;
       const next = hits[index + 1] && hits[index + 1].get(url);
       if (next && place.places.some((at) => next.places.some((to) => to > at && to - at <= 2))) {
         score += rarity;
       }
     });
     score *= (held / hits.length) ** 2;
+    // A section the synonym file names for one of the query's words.
+    if (targets.has(url.slice(SITE_ROOT.pathname.length))) score *= 2;
     const pageTitle = info.page.meta.title || "";
     const title = info.sub.title || pageTitle;
     scored.push({

@@ -87,7 +87,8 @@ export function mount(input) {
   // "input" also fires on paste and when a phone keyboard commits text without
   // a key-up; wait for a Chinese input method to finish its word.
   input.addEventListener("input", (event) => {
-    if (!event.isComposing) soon();
+    if (event.inputType === "insertFromPaste") run();
+    else if (!event.isComposing) soon();
   });
   input.addEventListener("compositionend", soon);
   input.form.addEventListener("reset", () => {
