@@ -37,7 +37,7 @@ export function normalize(query) {
 
 // Words that carry no meaning of their own in a merchant's question.
 const FILLER = new Set(
-  "吗 呢 吧 了 的 啊 呀 么 能 能不能 可以 可不可以 做 怎么 怎么办 怎样 如何 什么 为什么 多少 要 是 我 我的 你 还 在 一直 会 又 把 被 给 有 和 与 及 或 就 都 也 请问 一下".split(
+  "吗 呢 吧 了 不了 的 啊 呀 么 能 能不能 可以 可不可以 做 怎么 怎么办 怎样 如何 什么 为什么 多少 要 是 我 我的 你 还 在 一直 会 又 把 被 给 有 和 与 及 或 就 都 也 请问 一下".split(
     " ",
   ),
 );
