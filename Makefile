@@ -46,6 +46,7 @@ bench: build
 	@$(BIN)/python tools/find_chromium.py >/dev/null
 	$(BIN)/python tools/bench.py
 	$(BIN)/python tools/bench_statement.py
+	$(BIN)/python tools/bench_search.py
 
 # Mutation testing of the fee core (modules: [tool.mutmut] only_mutate in
 # pyproject.toml). Not part of `make test`: 5 to 10 minutes on two cores.

@@ -51,6 +51,7 @@ NOT_IN_BROWSER = (
     "data/sources.toml",
     "data/messages.toml",
     "data/brands.toml",
+    "data/search_synonyms.toml",
 )
 
 

@@ -14,7 +14,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from calculator.site import search  # noqa: E402
 from tools import runtime_files  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGEFIND = ROOT / "node_modules" / ".bin" / "pagefind"
 
 _state: dict[str, object] = {}
 
@@ -37,6 +41,12 @@ def on_config(config, **_):  # noqa: ANN001, ANN201 - MkDocs hook signature
     return config
 
 
+def on_post_page(output, page, config, **_):  # noqa: ANN001, ANN201
+    # Pages opt out of search with Material's own front matter: search: {exclude: true}.
+    excluded = ((page.meta or {}).get("search") or {}).get("exclude", False)
+    return search.mark_searchable(output, searchable=not excluded)
+
+
 def on_post_build(config, **_):  # noqa: ANN001, ANN201
     site = Path(config["site_dir"])
     runtime = config["extra"]["runtime"]
@@ -48,3 +58,5 @@ def on_post_build(config, **_):  # noqa: ANN001, ANN201
     py_dir.mkdir(parents=True, exist_ok=True)
     (py_dir / runtime["package"]).write_bytes(_state["zip"])
     (py_dir / runtime["stdlib"]).write_bytes(_state["stdlib"])
+    # The search index (Pagefind) and the merchant synonyms, checked against the pages.
+    search.build_index(site, PAGEFIND)

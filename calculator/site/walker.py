@@ -88,12 +88,16 @@ def walker_static(path: str | None = None) -> str:
     tree = load_tree(path)
     parts = [
         f'<div class="pos-walker-static" id="{CONTAINER_ID}">',
+        # The site search finds the outcomes below, not the question tree that
+        # repeats their words on every branch.
+        "<div data-pagefind-ignore>",
         '<h2 id="all-questions">全部问题和结果（文字版）</h2>',
         "<p>从第一个问题开始，找到和您情况相符的回答，顺着箭头往下看；"
         "每条路最后都指向下面的一个结果。</p>",
         "<ul>",
         _question(tree, tree.questions[tree.start]),
         "</ul>",
+        "</div>",
         '<h2 id="all-outcomes">每种结果怎么办</h2>',
         *[_outcome(tree, outcome) for outcome in tree.outcomes.values()],
         "</div>",

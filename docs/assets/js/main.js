@@ -18,6 +18,50 @@ function onPage() {
   }
 }
 
+// The search box is in the header of every page; its module and index load the
+// first time a reader opens it (the search button, a click in the box, or the
+// "/" and "s" keys), never with the page.
+function wireSearch() {
+  const input = document.getElementById("pos-search-input");
+  const toggle = document.getElementById("__search");
+  if (!input || !toggle) return;
+  let started = null;
+  const start = () => {
+    if (!started) {
+      // Fetch the engine, Pagefind and the box's module side by side: on a
+      // slow link every round trip saved shows the results a tenth of a
+      // second sooner. (engine.js imports the same pagefind.js: one fetch.)
+      import(new URL("../../pagefind/pagefind.js", import.meta.url).href).catch(() => {});
+      import("./search/engine.js").then((engine) => engine.load());
+      started = import("./search/search-page.js").then((page) => page.mount(input));
+    }
+    return started;
+  };
+  const open = () => {
+    toggle.checked = true;
+    start();
+    input.focus();
+  };
+  input.addEventListener("focus", () => {
+    if (!toggle.checked) toggle.checked = true;
+    start();
+  });
+  toggle.addEventListener("change", () => {
+    if (toggle.checked) open();
+  });
+  document.addEventListener("keydown", (event) => {
+    const typing =
+      event.target.closest && event.target.closest("input, textarea, select, [contenteditable]");
+    if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.key === "/" || event.key === "s") {
+      event.preventDefault();
+      open();
+    }
+  });
+}
+
+wireSearch();
+
 if (window.document$) {
   window.document$.subscribe(onPage);
 } else {
