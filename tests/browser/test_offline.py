@@ -19,8 +19,9 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from calculator.api import fees as api_fees
-from tests.browser.conftest import all_pages
+from tests.browser.conftest import CHROMIUM_ARGS, all_pages
 from tools import offline
+from tools.find_chromium import find_chromium
 
 BOOT = 60_000
 RUNTIME = re.compile(r"/assets/(pyodide-[^/]+/|py/)")
@@ -59,7 +60,9 @@ def stored_snapshots(page: Page) -> list[str]:
     )
 
 
-def test_second_visit_restores_the_snapshot(context: BrowserContext, base_url: str) -> None:
+def test_second_visit_restores_the_snapshot_even_offline(
+    context: BrowserContext, base_url: str
+) -> None:
     page = context.new_page()
     page.goto(base_url + "calculator/")
     assert runtime_via(page) == "boot"
@@ -68,56 +71,61 @@ def test_second_visit_restores_the_snapshot(context: BrowserContext, base_url: s
     (key,) = stored_snapshots(page)
     # Keyed by the exact runtime, stdlib and package files of this deploy.
     assert re.search(r"pyodide-[\d.]+\+python_stdlib-\w+\.zip\+calculator-\w+\.zip$", key), key
+    # Opening a tool is enough to keep it for offline use: no choice to make.
+    wait_for_service_worker(page)
+    expect(page.locator("[data-offline-state=ready]")).to_be_visible(timeout=BOOT)
     page.close()
 
     page = context.new_page()
     page.goto(base_url + "calculator/")
     assert runtime_via(page) == "snapshot"
     computed_fee(page, "888.88")
-    # The statement check imports more of the stdlib after a restore.
-    page.goto(base_url + "reconcile/")
+    context.set_offline(True)
+    page.reload()
     assert runtime_via(page) == "snapshot"
-    expect(page.locator("#statement-submit")).to_be_enabled(timeout=BOOT)
+    computed_fee(page, "777.77")
 
 
-@pytest.mark.parametrize("damage", ["flipped bytes", "valid digest, not a snapshot", "old deploy"])
-def test_a_bad_snapshot_is_never_restored(
-    context: BrowserContext, base_url: str, damage: str
-) -> None:
+DAMAGE = """async ([name, key, damage]) => {
+  const cache = await caches.open(name);
+  const stored = await cache.match(key);
+  const intact = stored.clone();
+  const bytes = new Uint8Array(await stored.arrayBuffer());
+  const hex = async (data) =>
+    Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", data)), (b) =>
+      b.toString(16).padStart(2, "0")).join("");
+  if (damage === "flipped bytes and an intact snapshot of an old deploy") {
+    // A good snapshot under another package hash: what the last deploy left.
+    await cache.put(key.replace(/calculator-\\w+/, "calculator-0000"), intact);
+    for (let i = 1 << 20; i < bytes.length; i += 4096) bytes[i] ^= 0xff;
+    await cache.put(key, new Response(bytes, { headers: stored.headers }));
+  } else {
+    bytes.fill(7, 0, 1 << 16);
+    const headers = { "content-type": "application/octet-stream", "x-pos-sha256": await hex(bytes) };
+    await cache.put(key, new Response(bytes, { headers }));
+  }
+}"""
+
+
+def test_a_bad_or_old_snapshot_is_never_restored(context: BrowserContext, base_url: str) -> None:
     page = context.new_page()
     page.goto(base_url + "calculator/")
     computed_fee(page)
     snapshot_saved(page)
     (key,) = stored_snapshots(page)
-    page.evaluate(
-        """async ([name, key, damage]) => {
-          const cache = await caches.open(name);
-          const stored = await cache.match(key);
-          const bytes = new Uint8Array(await stored.arrayBuffer());
-          let headers = stored.headers;
-          if (damage === "flipped bytes") {
-            for (let i = 1 << 20; i < bytes.length; i += 4096) bytes[i] ^= 0xff;
-          } else if (damage === "valid digest, not a snapshot") {
-            bytes.fill(7, 0, 1 << 16);
-            const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-            const hex = Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
-            headers = { "content-type": "application/octet-stream", "x-pos-sha256": hex };
-          }
-          await cache.delete(key);
-          const target = damage === "old deploy" ? key.replace(/calculator-\\w+/, "calculator-0000") : key;
-          await cache.put(target, new Response(bytes, { headers }));
-        }""",
-        [SNAPSHOT_CACHE, key, damage],
-    )
-    page.close()
-
-    page = context.new_page()
-    page.goto(base_url + "calculator/")
-    assert runtime_via(page) == "boot"
-    computed_fee(page, "888.88")
-    # A fresh snapshot replaces whatever was there.
-    snapshot_saved(page)
-    assert stored_snapshots(page) == [key]
+    for damage in (
+        "flipped bytes and an intact snapshot of an old deploy",
+        "not a snapshot, with a valid digest",
+    ):
+        page.evaluate(DAMAGE, [SNAPSHOT_CACHE, key, damage])
+        page.close()
+        page = context.new_page()
+        page.goto(base_url + "calculator/")
+        assert runtime_via(page) == "boot", damage
+        computed_fee(page, "888.88")
+        # A fresh snapshot replaces whatever was there.
+        snapshot_saved(page)
+        assert stored_snapshots(page) == [key], damage
 
 
 def wait_for_service_worker(page: Page) -> None:
@@ -146,17 +154,21 @@ def test_guide_page_first_visit_then_everything_offline(
         expect(page.locator(".md-footer")).to_be_visible()
     # Search answers offline (its index comes from the cache).
     page.goto(base_url)
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    page.locator(".md-search__input").fill("结算卡")
+    page.locator("label.md-header__button[for='__search']").click()
+    search = page.locator("input.md-search__input")
+    search.fill("结算卡")
+    search.press("End")
     expect(page.locator(".md-search-result__item").first).to_be_visible()
 
-    page.goto(base_url + "calculator/")
+    # The three tools, by instant navigation: one runtime for all of them.
+    nav = page.locator(".md-nav--primary .md-nav__link")
+    nav.filter(has_text="手续费计算器").first.dispatch_event("click")
     computed_fee(page)
-    page.goto(base_url + "checklist/")
+    nav.filter(has_text="排查向导").first.dispatch_event("click")
     expect(page.locator("#walker-progress")).to_have_text("第 1 步，共约 3 步", timeout=BOOT)
     page.locator("#walker-view button", has_text="以上都不像").click()
     expect(page.locator("#walker-progress")).to_have_text("第 2 步，共约 2 步")
-    page.goto(base_url + "reconcile/")
+    nav.filter(has_text="对账").first.dispatch_event("click")
     expect(page.locator("#statement-submit")).to_be_enabled(timeout=BOOT)
     data = "交易时间,卡类型,交易金额,手续费\r\n2025-03-01 10:00:00,信用卡,10000.00,60.00\r\n"
     page.set_input_files(
@@ -168,18 +180,6 @@ def test_guide_page_first_visit_then_everything_offline(
     # A page the site does not have: the cached 404 page, not the browser's error.
     page.goto(base_url + "no-such-page/")
     expect(page.locator("h1").first).to_be_visible()
-
-
-def test_tool_page_keeps_its_runtime_for_offline(context: BrowserContext, base_url: str) -> None:
-    page = context.new_page()
-    page.goto(base_url + "calculator/?amount=500")
-    computed_fee(page)
-    wait_for_service_worker(page)
-    # Opening a tool is enough: no choice to make.
-    expect(page.locator("[data-offline-state=ready]")).to_be_visible(timeout=BOOT)
-    context.set_offline(True)
-    page.reload()
-    computed_fee(page, "777.77")
 
 
 @pytest.fixture
@@ -209,26 +209,36 @@ def test_a_deploy_reaches_an_open_tab_on_its_next_navigation(
 
     # An instant navigation looks for the new version; until the switch the
     # tab keeps showing the old one, whole.
-    page.locator(".md-nav__link", has_text="怎么解决").first.click()
+    page.locator(".md-nav__link", has_text="怎么解决").first.dispatch_event("click")
     expect(page).to_have_url(re.compile(r"/solutions/$"))
     expect(banner).to_be_visible(timeout=BOOT)
     expect(banner).to_have_text("本站有新版本，打开下一页时自动换成新版本。")
     page.screenshot(path=str(Path("/tmp") / "pos-update-banner.png"))
 
-    page.locator(".md-nav__link", has_text="费率与手续费").first.click()
+    page.locator(".md-nav__link", has_text="费率与手续费").first.dispatch_event("click")
     expect(page).to_have_url(re.compile(r"/fees/$"))
     expect(page.locator("h1").first).to_contain_text("（新版）")
     expect(page.locator("[data-update-state=ready]")).to_be_hidden()
 
 
-def test_installable(context: BrowserContext, base_url: str) -> None:
+def test_installable(browser: Browser, base_url: str, tmp_path: Path) -> None:
+    """Chromium's own check, in a normal profile (a Playwright context is an
+    off-the-record one, which Chromium never offers to install from)."""
+    context = browser.browser_type.launch_persistent_context(
+        str(tmp_path / "profile"),
+        executable_path=find_chromium(),
+        args=CHROMIUM_ARGS,
+        locale="zh-CN",
+        viewport={"width": 390, "height": 844},
+    )
     page = context.new_page()
     page.goto(base_url)
     wait_for_service_worker(page)
     cdp = context.new_cdp_session(page)
     errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
-    assert errors == [], errors
     manifest = cdp.send("Page.getAppManifest")
+    context.close()
+    assert errors == [], errors
     assert not manifest.get("errors"), manifest.get("errors")
 
 
