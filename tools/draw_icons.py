@@ -96,10 +96,15 @@ def png(size: int, maskable: bool) -> bytes:
 
 def svg() -> str:
     parts = [
-        f'<rect x="{x:g}" y="{y:g}" width="{w:g}" height="{h:g}" rx="{r:g}" fill="#{c[0]:02x}{c[1]:02x}{c[2]:02x}"/>'
+        f'<rect x="{x:g}" y="{y:g}" width="{w:g}" height="{h:g}" rx="{r:g}" '
+        f'fill="#{c[0]:02x}{c[1]:02x}{c[2]:02x}"/>'
         for x, y, w, h, r, c in shapes(False)
     ]
-    return '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100">' + "".join(parts) + "</svg>\n"
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100">'
+        + "".join(parts)
+        + "</svg>\n"
+    )
 
 
 def main() -> None:

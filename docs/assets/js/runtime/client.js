@@ -74,8 +74,7 @@ export function startRuntime(root) {
       setStatus({ state: "ready" });
     } else if (message.type === "snapshot") {
       document.documentElement.dataset.posSnapshot = message.state;
-    }
-    else if (message.type === "failed") failWith(message.reason, message.message);
+    } else if (message.type === "failed") failWith(message.reason, message.message);
     else if (pending.has(message.id)) {
       pending.get(message.id)(message.reply);
       pending.delete(message.id);
