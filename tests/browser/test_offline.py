@@ -129,6 +129,32 @@ def test_a_bad_or_old_snapshot_is_never_restored(context: BrowserContext, base_u
         assert stored_snapshots(page) == [key], damage
 
 
+def test_the_store_refuses_damaged_bytes(context: BrowserContext, base_url: str) -> None:
+    """One flipped byte anywhere: snapshot.js returns nothing and forgets it."""
+    page = context.new_page()
+    page.goto(base_url + "fees/")
+    result = page.evaluate(
+        """async (url) => {
+          const store = await import(url);
+          const key = store.snapshotKey(
+            location.origin + "/assets/pyodide-0/", "python_stdlib-a.zip", "calculator-b.zip");
+          const bytes = new Uint8Array(1 << 20).map((_, i) => i % 251);
+          const saved = await store.saveSnapshot(key, bytes);
+          const intact = await store.loadSnapshot(key);
+          const cache = await caches.open("pos-python-snapshot");
+          const stored = await cache.match(key);
+          const damaged = new Uint8Array(await stored.clone().arrayBuffer());
+          damaged[123457] ^= 1;
+          await cache.put(key, new Response(damaged, { headers: stored.headers }));
+          const loaded = await store.loadSnapshot(key);
+          return {
+            saved, intact: intact && intact.length, loaded, left: (await cache.keys()).length };
+        }""",
+        base_url + "assets/js/runtime/snapshot.js",
+    )
+    assert result == {"saved": True, "intact": 1 << 20, "loaded": None, "left": 0}
+
+
 def wait_for_service_worker(page: Page) -> None:
     expect(page.locator("[data-offline]")).to_be_visible(timeout=BOOT)
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=BOOT)
