@@ -236,8 +236,11 @@ def test_a_deploy_reaches_an_open_tab_on_its_next_navigation(
 
     # An instant navigation looks for the new version; until the switch the
     # tab keeps showing the old one, whole.
+    page.evaluate("() => { window.posSamePage = true; }")
     page.locator(".md-nav__link", has_text="怎么解决").first.dispatch_event("click")
     expect(page).to_have_url(re.compile(r"/solutions/$"))
+    # Material's instant navigation still works under the service worker.
+    assert page.evaluate("() => window.posSamePage === true")
     expect(banner).to_be_visible(timeout=BOOT)
     expect(banner).to_have_text("本站有新版本，打开下一页时自动换成新版本。")
     page.screenshot(path=str(Path("/tmp") / "pos-update-banner.png"))

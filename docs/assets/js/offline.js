@@ -69,9 +69,12 @@ function watchUpdates() {
     if (incoming) incoming.addEventListener("statechange", notify);
   });
   // Another tab activated a new version: this page's files may now be gone
-  // from the cache, so its next navigation loads a whole page too.
+  // from the cache, so its next navigation loads a whole page too. (The very
+  // first install taking over an uncontrolled page is no such change.)
+  let controlled = Boolean(navigator.serviceWorker.controller);
   navigator.serviceWorker.addEventListener("controllerchange", () => {
-    if (!switching) document.addEventListener("click", fullLoad, true);
+    if (controlled && !switching) document.addEventListener("click", fullLoad, true);
+    controlled = true;
   });
 }
 
