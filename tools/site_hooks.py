@@ -15,7 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from calculator.site import search  # noqa: E402
-from tools import runtime_files  # noqa: E402
+from tools import offline, runtime_files  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGEFIND = ROOT / "node_modules" / ".bin" / "pagefind"
@@ -37,6 +37,19 @@ def on_config(config, **_):  # noqa: ANN001, ANN201 - MkDocs hook signature
         # Uncompressed sizes of what the worker downloads, for an honest progress bar.
         "bytes": f"{wasm_bytes} {len(stdlib)} {len(data)}",
         "lock": json.dumps(runtime_files.lock_info(), separators=(",", ":")),
+        # What "离线也能用" stores: the files the worker fetches, in MB.
+        "offline_mb": round(
+            (
+                wasm_bytes
+                + len(stdlib)
+                + len(data)
+                + sum(
+                    (runtime_files.PYODIDE_DIR / name).stat().st_size
+                    for name in ("pyodide.mjs", "pyodide.asm.mjs")
+                )
+            )
+            / 1e6
+        ),
     }
     return config
 
@@ -60,3 +73,5 @@ def on_post_build(config, **_):  # noqa: ANN001, ANN201
     (py_dir / runtime["stdlib"]).write_bytes(_state["stdlib"])
     # The search index (Pagefind) and the merchant synonyms, checked against the pages.
     search.build_index(site, PAGEFIND)
+    # Last: the service worker lists every file of this build with its hash.
+    offline.write_service_worker(site)

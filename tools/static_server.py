@@ -37,6 +37,8 @@ TYPES = {
     ".json": "application/json",
     ".zip": "application/zip",
     ".svg": "image/svg+xml",
+    ".webmanifest": "application/manifest+json",
+    ".png": "image/png",
 }
 
 

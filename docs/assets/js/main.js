@@ -1,7 +1,9 @@
 // Entry point on every page. Guide pages load nothing more; a page with one of
 // our tools loads that tool's module, which starts the shared Python runtime.
 // A tool's root element is named after the tool: <div id="fees-tool">.
+// offline.js registers the service worker once the page (or the runtime) is idle.
 
+import { onPage as offlinePage } from "./offline.js";
 import { labelScrollableTables } from "./theme/page-fixes.js";
 
 const TOOLS = {
@@ -10,12 +12,29 @@ const TOOLS = {
   "statement-tool": () => import("./statement-page.js"),
 };
 
+/** Resolves when the runtime is ready or failed (tool pages only). */
+function runtimeSettled() {
+  return import("./runtime/client.js").then(
+    (client) =>
+      new Promise((resolve) => {
+        client.onStatus((status) => {
+          if (status.state === "ready" || status.state === "failed") resolve();
+        });
+      }),
+  );
+}
+
 function onPage() {
   labelScrollableTables();
+  let tool = false;
   for (const [id, load] of Object.entries(TOOLS)) {
     const root = document.getElementById(id);
-    if (root) load().then((tool) => tool.mount(root));
+    if (root) {
+      tool = true;
+      load().then((module) => module.mount(root));
+    }
   }
+  offlinePage(tool ? runtimeSettled() : Promise.resolve());
 }
 
 // The search box is in the header of every page; its module and index load the

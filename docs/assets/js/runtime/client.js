@@ -67,8 +67,14 @@ export function startRuntime(root) {
     if (message.type === "progress") {
       const done = message.loaded >= message.total;
       setStatus(done ? { state: "starting" } : { state: "loading", ...message });
-    } else if (message.type === "ready") setStatus({ state: "ready" });
-    else if (message.type === "failed") failWith(message.reason, message.message);
+    } else if (message.type === "ready") {
+      // How the runtime started and whether a snapshot was kept (snapshot.js),
+      // for tests and the bench; the reader sees no difference.
+      document.documentElement.dataset.posRuntime = message.via;
+      setStatus({ state: "ready" });
+    } else if (message.type === "snapshot") {
+      document.documentElement.dataset.posSnapshot = message.state;
+    } else if (message.type === "failed") failWith(message.reason, message.message);
     else if (pending.has(message.id)) {
       pending.get(message.id)(message.reply);
       pending.delete(message.id);
