@@ -1,10 +1,12 @@
 """Offline files for the built site: the service worker's precache list and sw.js.
 
 Called by tools/site_hooks.py after every build. Lists the site's files with
-content hashes in two groups: the shell (pages, search, styles, scripts, icons:
-about 1 MB, cached after the first visit) and the runtime (Pyodide, our trimmed
-stdlib and package: about 13 MB, cached only once a tool page was opened or the
-reader chose "离线也能用"). The list is written into site/sw.js itself, so any
+content hashes in three groups: the shell (pages, styles, scripts, icons:
+about 270 KB gzip, cached after the first visit), search (Pagefind's index:
+about 290 KB gzip, cached from the reader's second page on, when search opens,
+or with 离线也能用) and the runtime (Pyodide, our trimmed stdlib and package:
+about 13 MB, cached only once a tool page was opened or the reader chose
+"离线也能用"). The list is written into site/sw.js itself, so any
 changed file changes sw.js and the browser installs the new version as a whole.
 
 Run `python -m tools.offline SITE_DIR` to rewrite sw.js after editing files of
@@ -25,19 +27,30 @@ SW_NAME = "sw.js"
 # Pyodide's own files that the worker never fetches (we serve a trimmed stdlib
 # and pass the lock file's info inline).
 RUNTIME_UNUSED = {"python_stdlib.zip", "pyodide-lock.json"}
-# Material ships lunr for every language; only these are loaded for `lang: zh`.
-LUNR_KEPT = {"lunr.stemmer.support.min.js", "lunr.multi.min.js", "lunr.zh.min.js"}
+# Material's own search (lunr, its worker and index) is built but never
+# started: the site searches with Pagefind (docs/assets/js/search/).
+MATERIAL_SEARCH = ("assets/javascripts/lunr/", "assets/javascripts/workers/search", "search/")
+# Pagefind's files (about 290 KB gzip) are a group of their own, so a guide
+# page's first visit stays small: the service worker fetches them from the
+# reader's second page on, when search is opened, or with 离线也能用.
+SEARCH_PREFIX = "pagefind/"
 
 
 def _is_runtime(rel: str) -> bool:
     return rel.startswith(("assets/pyodide-", "assets/py/"))
 
 
+def _group(rel: str) -> str:
+    if _is_runtime(rel):
+        return "runtime"
+    return "search" if rel.startswith(SEARCH_PREFIX) else "shell"
+
+
 def _wanted(rel: str) -> bool:
     if rel in (SW_NAME, "assets/js/sw.js") or rel.endswith((".map", ".gz")):
         return False
-    if rel.startswith("assets/javascripts/lunr/"):
-        return rel.rsplit("/", 1)[-1] in LUNR_KEPT
+    if rel.startswith(MATERIAL_SEARCH):
+        return False
     return not (_is_runtime(rel) and rel.rsplit("/", 1)[-1] in RUNTIME_UNUSED)
 
 
@@ -50,14 +63,14 @@ def _url(rel: str) -> str:
 
 def precache(site: Path) -> dict[str, object]:
     """The two groups of files with their hashes, and one version over all."""
-    groups: dict[str, dict[str, str]] = {"shell": {}, "runtime": {}}
-    sizes = {"shell": 0, "runtime": 0}
+    groups: dict[str, dict[str, str]] = {"shell": {}, "search": {}, "runtime": {}}
+    sizes = {"shell": 0, "search": 0, "runtime": 0}
     for path in sorted(p for p in site.rglob("*") if p.is_file()):
         rel = path.relative_to(site).as_posix()
         if not _wanted(rel):
             continue
         data = path.read_bytes()
-        group = "runtime" if _is_runtime(rel) else "shell"
+        group = _group(rel)
         groups[group][_url(rel)] = hashlib.sha256(data).hexdigest()[:16]
         sizes[group] += len(data)
 
@@ -66,9 +79,11 @@ def precache(site: Path) -> dict[str, object]:
         return hashlib.sha256(text).hexdigest()[:12]
 
     return {
-        "version": version({**groups["shell"], **groups["runtime"]}),
+        "version": version({**groups["shell"], **groups["search"], **groups["runtime"]}),
+        "search_version": version(groups["search"]),
         "runtime_version": version(groups["runtime"]),
         "shell": sorted(groups["shell"]),
+        "search": sorted(groups["search"]),
         "runtime": sorted(groups["runtime"]),
         "bytes": sizes,
     }

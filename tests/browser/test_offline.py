@@ -182,10 +182,8 @@ def test_guide_page_first_visit_then_everything_offline(
     # Search answers offline (its index comes from the cache).
     page.goto(base_url)
     page.locator("label.md-header__button[for='__search']").click()
-    search = page.locator("input.md-search__input")
-    search.fill("结算卡")
-    search.press("End")
-    expect(page.locator(".md-search-result__item").first).to_be_visible()
+    page.locator("#pos-search-input").fill("诈骗")
+    expect(page.locator("#pos-search-results[data-query='诈骗'] a").first).to_be_visible()
 
     # The three tools, by instant navigation: one runtime for all of them.
     nav = page.locator(".md-nav--primary .md-nav__link")

@@ -4,7 +4,10 @@
 // switches whole versions; no new npm dependency, nothing that evaluates code.
 //
 // Caches (Cache Storage, this origin):
-//   pos-site-<version>      every page, search, styles, scripts, icons (~1 MB)
+//   pos-site-<version>      every page, styles, scripts, icons (~270 KB gzip)
+//   pos-search-<version>    Pagefind's index (~290 KB gzip); filled from the
+//                           reader's second page on, when search is opened, or
+//                           with the runtime, so a first visit stays small
 //   pos-runtime-<version>   Pyodide, our stdlib and package (~13 MB); filled
 //                           only when asked ("cache-runtime": a tool page was
 //                           opened or the reader chose 离线也能用)
@@ -15,9 +18,26 @@
 
 const SCOPE = new URL("./", self.location).href;
 const SITE_CACHE = `pos-site-${PRECACHE.version}`;
+const SEARCH_CACHE = `pos-search-${PRECACHE.search_version}`;
 const RUNTIME_CACHE = `pos-runtime-${PRECACHE.runtime_version}`;
 const SHELL = new Set(PRECACHE.shell.map((path) => new URL(path, SCOPE).href));
+const SEARCH = new Set(PRECACHE.search.map((path) => new URL(path, SCOPE).href));
 const RUNTIME = new Set(PRECACHE.runtime.map((path) => new URL(path, SCOPE).href));
+
+let searchStored = null;
+
+// Once per worker: later calls share the first one's promise.
+function cacheSearch() {
+  searchStored ||= (async () => {
+    const cache = await caches.open(SEARCH_CACHE);
+    if ((await cache.keys()).length === SEARCH.size) return;
+    await cache.addAll([...SEARCH]);
+  })().catch((error) => {
+    searchStored = null;
+    throw error;
+  });
+  return searchStored;
+}
 
 async function hasRuntime() {
   const cache = await caches.open(RUNTIME_CACHE);
@@ -41,6 +61,7 @@ self.addEventListener("install", (event) => {
       // A reader who kept the tools offline keeps them across deploys.
       const keys = await caches.keys();
       if (keys.some((key) => key.startsWith("pos-runtime-"))) await cacheRuntime();
+      if (keys.some((key) => key.startsWith("pos-search-"))) await cacheSearch();
       // The very first install takes over at once; updates wait for the page.
       if (!self.registration.active) await self.skipWaiting();
     })(),
@@ -51,8 +72,9 @@ self.addEventListener("activate", (event) => {
   event.waitUntil(
     (async () => {
       for (const key of await caches.keys()) {
-        const ours = key.startsWith("pos-site-") || key.startsWith("pos-runtime-");
-        if (ours && key !== SITE_CACHE && key !== RUNTIME_CACHE) await caches.delete(key);
+        const ours = /^pos-(site|search|runtime)-/.test(key);
+        const current = [SITE_CACHE, SEARCH_CACHE, RUNTIME_CACHE].includes(key);
+        if (ours && !current) await caches.delete(key);
       }
       await self.clients.claim();
     })(),
@@ -68,7 +90,7 @@ self.addEventListener("message", (event) => {
     event.waitUntil(hasRuntime().then((runtime) => reply({ runtime, version: PRECACHE.version })));
   } else if (type === "cache-runtime") {
     event.waitUntil(
-      cacheRuntime().then(
+      Promise.all([cacheRuntime(), cacheSearch()]).then(
         () => reply({ runtime: true }),
         (error) => reply({ runtime: false, error: String(error) }),
       ),
@@ -80,6 +102,9 @@ self.addEventListener("message", (event) => {
 function cacheKey(request) {
   const url = new URL(request.url);
   url.hash = "";
+  // Pagefind asks for its entry file with a ?ts= cache-buster; this version's
+  // copy is the right one.
+  if (SEARCH.has(url.origin + url.pathname)) url.search = "";
   if (request.mode === "navigate") {
     url.search = "";
     url.pathname = url.pathname.replace(/index\.html$/, "");
@@ -91,6 +116,9 @@ async function answer(request) {
   const key = cacheKey(request);
   if (SHELL.has(key)) {
     const hit = await (await caches.open(SITE_CACHE)).match(key);
+    if (hit) return hit;
+  } else if (SEARCH.has(key)) {
+    const hit = await (await caches.open(SEARCH_CACHE)).match(key);
     if (hit) return hit;
   } else if (RUNTIME.has(key)) {
     const hit = await (await caches.open(RUNTIME_CACHE)).match(key);
@@ -110,4 +138,9 @@ self.addEventListener("fetch", (event) => {
   const { request } = event;
   if (request.method !== "GET" || !request.url.startsWith(SCOPE)) return;
   event.respondWith(answer(request));
+  // A second page (or search opened): now keep the search index too.
+  const key = cacheKey(request);
+  if (SEARCH.has(key) || (SHELL.has(key) && key.endsWith("/"))) {
+    event.waitUntil(cacheSearch().catch(() => {}));
+  }
 });
