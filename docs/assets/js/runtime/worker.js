@@ -3,6 +3,7 @@
 // sizes, lockInfo} once, then {id, fn, args}; we answer
 // {type: "progress", loaded, total}, {type: "ready"},
 // {type: "failed", reason, message} and {id, reply} (calculator.api's dict).
+// A chosen file comes as {type: "file", id, buffer} (see receiveFile below).
 //
 // Why it is fast: everything is requested at once, not in the order
 // loadPyodide() would discover it (wasm, a trimmed stdlib, our package and
@@ -13,6 +14,8 @@
 
 let callJson = null;
 let failed = false;
+let pyodide = null;
+let excelURLs = [];
 
 function fail(reason, error) {
   if (failed) return;
@@ -79,7 +82,8 @@ function progressReporter(total) {
   };
 }
 
-async function start({ runtimeURL, packageURL, stdlibURL, sizes, lockInfo }) {
+async function start({ runtimeURL, packageURL, stdlibURL, sizes, lockInfo, excel }) {
+  excelURLs = excel || [];
   if (typeof WebAssembly !== "object" || typeof WebAssembly.instantiate !== "function") {
     fail("no-wasm", new Error("WebAssembly is not available"));
     return;
@@ -122,7 +126,7 @@ async function start({ runtimeURL, packageURL, stdlibURL, sizes, lockInfo }) {
   }
 
   const { loadPyodide } = await pyodideModule;
-  const pyodide = await loadPyodide({
+  pyodide = await loadPyodide({
     indexURL: runtimeURL,
     stdLibURL: stdlibURL,
     lockFileContents: { info: lockInfo, packages: {} },
@@ -135,8 +139,58 @@ async function start({ runtimeURL, packageURL, stdlibURL, sizes, lockInfo }) {
   callJson = pyodide.pyimport("calculator.api").call_json;
 }
 
+// ---- a chosen file: bytes, not JSON; Excel readers only for a workbook ----------
+// The page transfers the file's ArrayBuffer (no copy, no base64). Python keeps
+// the bytes under a token and says whether they are a workbook; only then do
+// we fetch the Excel readers from our own site: the extra standard-library
+// modules (a zip, unpacked onto sys.path) and the pinned wheels, with
+// pyodide.loadPackage. While a big workbook is read, Python reports rows read.
+let excelLoaded = null;
+
+function loadExcelReaders() {
+  const [stdlibURL, ...wheels] = excelURLs;
+  excelLoaded ||= (async () => {
+    const response = await fetch(stdlibURL);
+    if (!response.ok) throw new Error(`${stdlibURL}: HTTP ${response.status}`);
+    pyodide.unpackArchive(await response.arrayBuffer(), "zip", {
+      extractDir: "/home/pyodide/excel_stdlib",
+    });
+    pyodide.runPython("import sys; sys.path.append('/home/pyodide/excel_stdlib')");
+    await pyodide.loadPackage(wheels, { messageCallback: () => {}, checkIntegrity: false });
+    const excel = pyodide.pyimport("calculator.statement.excel");
+    excel.on_progress = (rows) => self.postMessage({ type: "reading", rows });
+    excel.destroy();
+  })();
+  excelLoaded.catch(() => (excelLoaded = null)); // a retry may succeed
+  return excelLoaded;
+}
+
+async function receiveFile({ id, buffer }) {
+  const result = pyodide.pyimport("calculator.api.statement").receive_file(new Uint8Array(buffer));
+  const reply = result.toJs({ dict_converter: Object.fromEntries });
+  result.destroy();
+  if (reply.reader === "excel") {
+    try {
+      await loadExcelReaders();
+    } catch (error) {
+      reply.error = {
+        code: "excel_reader_missing",
+        message_zh:
+          "读取 Excel 的组件没有下载成功：请检查网络后重试，或在 Excel 里“另存为”CSV 后再选择。",
+        field: "file",
+        detail: String(error),
+      };
+    }
+  }
+  self.postMessage({ id, reply });
+}
+
 self.onmessage = async (event) => {
   const message = event.data;
+  if (message.type === "file") {
+    if (pyodide) await receiveFile(message);
+    return;
+  }
   if (message.type === "init") {
     try {
       await start(message);
