@@ -34,7 +34,8 @@ def utf16_text(bom: bool = True, order: str = "le") -> bytes:
 
 def workbook() -> bytes:
     """A realistic export: a summary sheet first, then the detail sheet with a
-    merged title row, a two-row header whose top cell spans two columns, dates
+    merged title row, a two-row header (time and card type merged down, 金额
+    across 交易金额 and 手续费), dates
     as dates and as a serial number, numbers stored as numbers (with float
     noise) and as text."""
     import openpyxl
@@ -49,9 +50,10 @@ def workbook() -> bytes:
     sheet.merge_cells("A1:D1")
     sheet.append([])
     sheet.append(["交易时间", "卡类型", "金额", None])
-    sheet.merge_cells("C3:D3")
-    sheet.append(HEADER)
-    sheet.append([dt.datetime(2025, 3, 1, 10, 0), "信用卡", 1000, 0.1 * 60])  # 6.000000000000001
+    sheet.append([None, None, "交易金额", "手续费"])
+    for merged in ("A3:A4", "B3:B4", "C3:D3"):  # the time and card columns only in row 3
+        sheet.merge_cells(merged)
+    sheet.append([dt.datetime(2025, 3, 1, 10, 0), "信用卡", 1000, 6.000000000000001])  # float noise
     sheet.append([45718.4791666667, "借记卡", "20000.00", "100.00"])  # a serial, text numbers
     sheet.append([dt.datetime(2025, 3, 3, 9, 15), "信用卡", 1000.0, 9])
     return _save(book)

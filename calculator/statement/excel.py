@@ -86,7 +86,7 @@ def number_text(value: float | int) -> str:
         return repr(value)
     fen = exact.quantize(_FEN)
     if abs(exact - fen) <= _NOISE:
-        return str(fen.normalize()) if fen == fen.to_integral() else f"{fen:f}"
+        return f"{fen:f}"
     return f"{exact:f}" if abs(exact) >= 1e-4 else repr(value)
 
 
