@@ -284,7 +284,8 @@ def lock_info() -> dict[str, str]:
 # --- Excel readers (optional, loaded by the page only for a workbook) ----------
 # openpyxl, et_xmlfile and xlrd as pure-Python wheels from PyPI, pinned with
 # their sha256 in tools/excel_wheels.txt, downloaded once into .cache/wheels by
-# pip (which checks the hashes) and copied into the site unchanged. The
+# pip (which checks the hashes) and copied into the site unchanged; the worker
+# unpacks them onto sys.path when a workbook is chosen. The
 # standard-library modules they need beyond the trimmed stdlib (xml.etree…)
 # go into a second small zip, so pages that never read Excel never pay for them.
 
@@ -332,7 +333,14 @@ def excel_wheels() -> list[Path]:
 
 
 def excel_stdlib_modules(wheels: list[Path], source: Path = STDLIB_ZIP) -> set[str]:
-    """Standard-library modules the wheels import that the trimmed stdlib lacks."""
+    """Standard-library modules the wheels import that the trimmed stdlib lacks.
+
+    The worker unpacks the wheels itself (pyodide.unpackArchive, as for our
+    own package) rather than through pyodide.loadPackage: Pyodide's installer
+    imports tarfile and importlib.metadata (and through it email), which the
+    trimmed stdlib leaves out and which, being part of the kept `importlib`
+    package, could not live in this second zip anyway.
+    """
     todo: list[str] = []
     for wheel in wheels:
         with zipfile.ZipFile(wheel) as archive:

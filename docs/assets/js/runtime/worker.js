@@ -143,8 +143,7 @@ async function start({ runtimeURL, packageURL, stdlibURL, sizes, lockInfo, excel
 // The page transfers the file's ArrayBuffer (no copy, no base64). Python keeps
 // the bytes under a token and says whether they are a workbook; only then do
 // we fetch the Excel readers from our own site: the extra standard-library
-// modules (a zip, unpacked onto sys.path) and the pinned wheels, with
-// pyodide.loadPackage. While a big workbook is read, Python reports rows read.
+// modules (a zip) and the pinned wheels, both unpacked onto sys.path. While a big workbook is read, Python reports rows read.
 let excelLoaded = null;
 
 function loadExcelReaders() {
@@ -156,7 +155,19 @@ function loadExcelReaders() {
       extractDir: "/home/pyodide/excel_stdlib",
     });
     pyodide.runPython("import sys; sys.path.append('/home/pyodide/excel_stdlib')");
-    await pyodide.loadPackage(wheels, { messageCallback: () => {}, checkIntegrity: false });
+    // Unpacked like our own package: pyodide.loadPackage would need tarfile and
+    // importlib.metadata, which the trimmed stdlib leaves out.
+    const bodies = await Promise.all(
+      wheels.map(async (url) => {
+        const wheel = await fetch(url);
+        if (!wheel.ok) throw new Error(`${url}: HTTP ${wheel.status}`);
+        return wheel.arrayBuffer();
+      }),
+    );
+    for (const body of bodies) {
+      pyodide.unpackArchive(body, "zip", { extractDir: "/home/pyodide/excel" });
+    }
+    pyodide.runPython("import sys; sys.path.append('/home/pyodide/excel')");
     const excel = pyodide.pyimport("calculator.statement.excel");
     excel.on_progress = (rows) => self.postMessage({ type: "reading", rows });
     excel.destroy();
