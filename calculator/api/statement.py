@@ -2,17 +2,17 @@
 
 A statement is pasted `text`, base64 file `data`, or `file`: the token of bytes
 the browser worker handed over with `receive_file` (a transferred buffer, not
-JSON). Python decodes them (UTF-8, GBK, UTF-16, Excel workbooks). `mapping` names columns by hand when the headers are unknown. Big
-files go open -> step ... -> result so the page can show progress.
+JSON). Python decodes them (UTF-8, GBK, UTF-16, Excel workbooks). `mapping`
+names columns by hand when the headers are unknown. Big files go
+open -> step ... -> result so the page can show progress.
 `calculator.statement` is imported on first use: the fee calculator page, which
 shares this dispatcher, should not pay for csv/base64/hashlib imports in Pyodide.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 import hashlib
+from typing import TYPE_CHECKING, Any
 
 from calculator.api import inputs
 from calculator.core.channels import CHANNELS, SHORT_NAMES

@@ -33,7 +33,10 @@ class Decoded:
 # Signatures of files people pick by mistake instead of an export.
 _NOT_TABLES = (
     (b"PK\x03\x04", "这是压缩文件，不是交易明细：请选择 Excel（.xlsx、.xls）或 CSV 文件。"),
-    (b"\xd0\xcf\x11\xe0", "这个 Office 文件不是 Excel 表格：请选择 Excel（.xlsx、.xls）或 CSV 文件。"),
+    (
+        b"\xd0\xcf\x11\xe0",
+        "这个 Office 文件不是 Excel 表格：请选择 Excel（.xlsx、.xls）或 CSV 文件。",
+    ),
     (b"%PDF", "这是 PDF 文件，无法核对：请从系统里导出 Excel 或 CSV 格式的交易明细。"),
 )
 _NOT_TEXT = (

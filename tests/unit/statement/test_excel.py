@@ -192,7 +192,7 @@ def test_missing_readers_are_named_in_chinese(monkeypatch: pytest.MonkeyPatch) -
     real_import = builtins.__import__
 
     def no_excel(name: str, *args: object, **kwargs: object) -> object:
-        if name in ("openpyxl", "xlrd"):
+        if name.split(".")[0] in ("openpyxl", "xlrd"):
             raise ImportError(name)
         return real_import(name, *args, **kwargs)
 
@@ -230,3 +230,42 @@ def test_received_file_bytes_are_kept_under_a_token() -> None:
 
     gone = api.safe_call("statement_check", file=reply["file"])  # only the last file is kept
     assert gone["error"]["code"] == "bad_file"
+
+
+def _sheet_xml(data: bytes) -> bytes:
+    import zipfile
+
+    return zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+
+
+def test_the_fast_cell_reader_agrees_with_the_careful_one() -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    sheet.append([dt.datetime(2025, 3, 1, 10, 0), "信用卡 & <小店>", 1000, 6.000000000000001])
+    sheet.append([None, None, "1,000.00", 1e-7, True])
+    sheet["F3"] = "=C2*2"
+    sheet.append([])
+    sheet.append(["2025-03-04", "借记卡", -0.0, 12345678901234.56])
+    book.save(buffer := io.BytesIO())
+    xml = _sheet_xml(buffer.getvalue())
+    dates = {1} if b's="1"' in xml else set()
+    epoch = dt.datetime(1899, 12, 30)
+    fast = excel._fast_rows(xml, [], dates, epoch)
+    assert fast is not None, "the common shape must take the fast path"
+    assert fast == list(excel._sheet_rows(xml, [], dates, epoch))
+    assert fast[1][1][1] == "信用卡 & <小店>"
+
+
+def test_cells_of_another_shape_take_the_careful_reader() -> None:
+    rich = (
+        b'<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><r><t>a</t></r>'
+        b'<r><t>b</t></r></is></c><c r="B1"><v>1</v></c></row></sheetData></worksheet>'
+    )
+    assert excel._fast_rows(rich, [], set(), dt.datetime(1899, 12, 30)) is None
+    assert list(excel._sheet_rows(rich, [], set(), dt.datetime(1899, 12, 30))) == [(1, ["ab", "1"])]
+    prefixed = rich.replace(b"<", b"<x:").replace(b"<x:/", b"</x:")
+    assert excel._fast_rows(prefixed, [], set(), dt.datetime(1899, 12, 30)) is None
+    assert list(excel._sheet_rows(prefixed, [], set(), dt.datetime(1899, 12, 30))) == [
+        (1, ["ab", "1"])
+    ]
