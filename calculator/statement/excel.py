@@ -29,6 +29,7 @@ _NOISE = Decimal("0.000001")  # binary floating point noise, far below a fen
 _SERIAL = re.compile(r"[0-9]{5}(?:\.[0-9]+)?")  # 1970 to 2100: 25569 to 73050
 _MERGE = re.compile(rb'<mergeCell\s+ref="([A-Z]+)([0-9]+):([A-Z]+)([0-9]+)"')
 _PROGRESS_EVERY = 5000
+MAX_UNPACKED = 256 * 1024 * 1024  # the XML of a workbook's sheets and strings, unpacked
 
 MISSING_READER = (
     "读取 Excel 文件的组件没有装上：请运行 pip install 'pos-calculator[excel]'，"
@@ -159,12 +160,13 @@ def _looks_numeric(text: str) -> bool:
     return text.replace(".", "", 1).replace("-", "", 1).isdigit()
 
 
-def _collect(rows: Iterable[Iterable[object]], limit: int) -> list[tuple[int, list[str]]]:
+def _collect(
+    rows: Iterable[Iterable[object]], limit: int, report: Callable[[int], None] | None = None
+) -> list[tuple[int, list[str]]]:
     """Non-blank rows with their Excel row number, trailing empty cells dropped."""
     from calculator.statement.read import too_many_rows
 
     records: list[tuple[int, list[str]]] = []
-    report = on_progress
     for number, row in enumerate(rows, 1):
         cells = [_cell_text(value) for value in row]
         while cells and not cells[-1].strip():
@@ -307,11 +309,14 @@ def _fast_rows(
     is_date: dict[bytes, bool] = {}
     current = b""
     cells: list[str] = []
+    report = on_progress
     for letters, number, style, kind, style_after, value, inline in matches:
         if number != current:
             cells = []
             rows.append((int(number), cells))
             current = number
+            if report is not None and len(rows) % _PROGRESS_EVERY == 0:
+                report(len(rows))
         column = columns.get(letters)
         if column is None:
             column = columns[letters] = _column_index(letters)
@@ -399,12 +404,23 @@ def _read_xlsx(data: bytes, limit: int) -> Workbook:
         dates = set(book._date_formats)
         epoch = dt.datetime(1904, 1, 1) if book.epoch.year == 1904 else dt.datetime(1899, 12, 30)
         part = reader.package.find(SHARED_STRINGS)
-        strings = _shared_strings(reader.archive.read(part.PartName[1:])) if part else []
         sheets = [
             (sheet.name, rel.target)
             for sheet, rel in reader.parser.find_sheets()
             if rel.target in reader.valid_files and "chartsheet" not in rel.Type
         ]
+        parts = [path for _name, path in sheets] + ([part.PartName[1:]] if part else [])
+        unpacked = sum(reader.archive.getinfo(path).file_size for path in parts)
+    except Exception:  # noqa: BLE001 - any failure of a damaged file means the same to the reader
+        raise InputError("not_a_table", UNREADABLE, "file") from None
+    if unpacked > MAX_UNPACKED:
+        # A 500,000-row sheet is about 200 MB of XML; more is not an export
+        # (or is a zip bomb), and would exhaust the browser's memory.
+        from calculator.statement.read import too_large
+
+        raise too_large()
+    try:
+        strings = _shared_strings(reader.archive.read(part.PartName[1:])) if part else []
         xml = {path: reader.archive.read(path) for _name, path in sheets}
     except Exception:  # noqa: BLE001 - any failure of a damaged file means the same to the reader
         raise InputError("not_a_table", UNREADABLE, "file") from None
@@ -485,7 +501,7 @@ def _read_xls(data: bytes, limit: int) -> Workbook:
             raise InputError("not_a_table", UNREADABLE, "file")
         chosen = _choose(candidates)
         sheet = sheets[chosen]
-        records = _collect(values(sheet), limit)
+        records = _collect(values(sheet), limit, on_progress)
         merges = [(rlo + 1, rhi, clo, chi - 1) for rlo, rhi, clo, chi in sheet.merged_cells]
         _fill_merged(records, merges)
     except InputError:

@@ -269,3 +269,12 @@ def test_cells_of_another_shape_take_the_careful_reader() -> None:
     assert list(excel._sheet_rows(prefixed, [], set(), dt.datetime(1899, 12, 30))) == [
         (1, ["ab", "1"])
     ]
+
+
+def test_a_workbook_that_unpacks_too_big_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from calculator import api
+
+    data = workbook()
+    monkeypatch.setattr(excel, "MAX_UNPACKED", 2000)  # a zip bomb, scaled down
+    error = api.safe_call("statement_check", data=b64(data))["error"]
+    assert error["code"] == "file_too_large" and "按月分开导出" in error["message_zh"]
