@@ -78,3 +78,14 @@ def test_more_bad_bytes_than_a_stray_few_mean_another_encoding() -> None:
 def test_pure_ascii_and_clean_utf8_have_no_notes() -> None:
     assert decode(b"a,b\n1,2\n").notes == []
     assert decode(statement(*FINE).encode("utf-8")).encoding == "utf-8"
+
+
+def test_utf8_with_a_stray_byte_is_not_read_as_gbk_mojibake() -> None:
+    # Even-length Chinese words in UTF-8 also decode as GB18030 (into nonsense):
+    # the stray byte must not tip the whole file into the wrong encoding.
+    text = "交易时间,卡种,交易金额,手续费（人民币）\n2025-03-01 10:00,贷记,10000.00,60.00\n"
+    data = text.encode("utf-8").replace(b"60.00", b"\xa1A60.00")
+    data.decode("gb18030")  # the trap: this does not fail
+    decoded = decode(data)
+    assert decoded.encoding == "utf-8" and decoded.text.startswith("交易时间")
+    assert "第 2 行" in decoded.notes[0]
