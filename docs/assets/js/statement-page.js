@@ -333,10 +333,12 @@ async function submitted(tool, event) {
   tool.mapping.hidden = true;
   try {
     tool.workbook = false;
+    tool.submit.disabled = true; // until run() takes over: one file at a time
     tool.source = await statementArgs(tool);
   } catch (failure) {
     showMessage(tool.error, failure.message || String(failure));
     setText(tool.status, "没有核对。请按提示修改后再试。");
+    tool.submit.disabled = false;
     return;
   }
   run(tool, {});
