@@ -40,7 +40,9 @@ def receive_file(data: bytes) -> Result:
     from calculator.statement.excel import kind_of
     from calculator.statement.read import MAX_BYTES, too_large
 
-    raw = bytes(data)
+    # In Pyodide `data` is a JsProxy of the page's Uint8Array: to_bytes() copies it
+    # in one go (4 MB in 50 ms), bytes() would walk it byte by byte (3.7 s).
+    raw = data.to_bytes() if hasattr(data, "to_bytes") else bytes(data)
     if len(raw) > MAX_BYTES:
         return {"error": too_large().as_dict()}
     token = hashlib.sha256(raw).hexdigest()[:16]
