@@ -101,6 +101,12 @@ DYNAMIC_ROOTS = (
     # Statement exports: UTF-8 with BOM, and GB18030 (which reads GBK files).
     "encodings.utf_8_sig",
     "encodings.gb18030",
+    # Excel "Unicode text" (UTF-16) exports; xlrd's 8-bit and UTF-16 strings.
+    "encodings.utf_16",
+    "encodings.utf_16_le",
+    "encodings.utf_16_be",
+    "encodings.latin_1",
+    "encodings.cp1252",
     "numbers",
 )
 
@@ -283,6 +289,112 @@ def lock_info() -> dict[str, str]:
     packages are loaded, so the page passes it instead of fetching 120 KB."""
     lock = json.loads((PYODIDE_DIR / "pyodide-lock.json").read_text(encoding="utf-8"))
     return lock["info"]
+
+
+# --- Excel readers (optional, loaded by the page only for a workbook) ----------
+# openpyxl, et_xmlfile and xlrd as pure-Python wheels from PyPI, pinned with
+# their sha256 in tools/excel_wheels.txt, downloaded once into .cache/wheels by
+# pip (which checks the hashes) and copied into the site unchanged; the worker
+# unpacks them onto sys.path when a workbook is chosen. The
+# standard-library modules they need beyond the trimmed stdlib (xml.etree…)
+# go into a second small zip, so pages that never read Excel never pay for them.
+
+EXCEL_PINS = ROOT / "tools" / "excel_wheels.txt"
+WHEEL_CACHE = ROOT / ".cache" / "wheels"
+
+
+def excel_pins() -> list[tuple[str, str]]:
+    """(requirement, sha256) for each pinned wheel, in file order."""
+    pins = []
+    for line in EXCEL_PINS.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            requirement, _, digest = line.partition(" --hash=sha256:")
+            pins.append((requirement.strip(), digest.strip()))
+    return pins
+
+
+def _cached_by_hash() -> dict[str, Path]:
+    if not WHEEL_CACHE.is_dir():
+        return {}
+    return {hashlib.sha256(p.read_bytes()).hexdigest(): p for p in WHEEL_CACHE.glob("*.whl")}
+
+
+def excel_wheels() -> list[Path]:
+    """The pinned wheels, fetched with pip (hashes required) when the cache lacks one."""
+    import sys
+
+    found = _cached_by_hash()
+    pins = excel_pins()
+    if any(digest not in found for _req, digest in pins):
+        WHEEL_CACHE.mkdir(parents=True, exist_ok=True)
+        command = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps"]
+        command += ["--require-hashes", "--only-binary=:all:", "-r", str(EXCEL_PINS)]
+        done = subprocess.run(
+            [*command, "-d", str(WHEEL_CACHE)], capture_output=True, text=True, check=False
+        )
+        found = _cached_by_hash()
+        missing = [req for req, digest in pins if digest not in found]
+        if missing:
+            raise RuntimeMissing(
+                f"could not fetch the Excel reader wheels {missing} from PyPI with pip "
+                f"(pinned in {EXCEL_PINS.relative_to(ROOT)}): {done.stderr[-500:]}"
+            )
+    return [found[digest] for _req, digest in pins]
+
+
+def excel_stdlib_modules(wheels: list[Path], source: Path = STDLIB_ZIP) -> set[str]:
+    """Standard-library modules the wheels import that the trimmed stdlib lacks.
+
+    The worker unpacks the wheels itself (pyodide.unpackArchive, as for our
+    own package) rather than through pyodide.loadPackage: Pyodide's installer
+    imports tarfile and importlib.metadata (and through it email), which the
+    trimmed stdlib leaves out and which, being part of the kept `importlib`
+    package, could not live in this second zip anyway.
+    """
+    todo: list[str] = []
+    for wheel in wheels:
+        with zipfile.ZipFile(wheel) as archive:
+            for name in archive.namelist():
+                if name.endswith(".py"):
+                    module = name[:-3].replace("/", ".").removesuffix(".__init__")
+                    source_text = archive.read(name).decode("utf-8")
+                    todo.extend(_imports_in(source_text, module, name.endswith("__init__.py")))
+    with zipfile.ZipFile(source) as archive:
+        names = set(archive.namelist())
+        kept = kept_stdlib_modules(archive)
+        extra: set[str] = set()
+        while todo:
+            module = todo.pop()
+            member = _member(names, module)
+            if member is None or module in kept or module in extra:
+                continue
+            parent = module.rpartition(".")[0]
+            if parent in kept:
+                # A package split over two zips would hide the second half.
+                raise RuntimeMissing(f"{module} belongs in DYNAMIC_ROOTS (its package is kept)")
+            extra.add(module)
+            parts = module.split(".")
+            todo.extend(".".join(parts[:i]) for i in range(1, len(parts)))
+            text = archive.read(member).decode("utf-8")
+            todo.extend(_imports_in(text, module, member.endswith("__init__.py")))
+    return extra
+
+
+def excel_stdlib(wheels: list[Path], source: Path = STDLIB_ZIP) -> bytes:
+    """The extra modules as a compiled, reproducible zip (unpacked next to the stdlib)."""
+    with zipfile.ZipFile(source) as archive:
+        names = set(archive.namelist())
+        keep = {_member(names, m) for m in excel_stdlib_modules(wheels, source)}
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as out:
+            for info in archive.infolist():
+                if info.filename in keep:
+                    out.writestr(info, archive.read(info), compress_type=info.compress_type)
+    return compiled_stdlib(buffer.getvalue())
+
+
+def excel_stdlib_name(data: bytes) -> str:
+    return f"excel_stdlib-{hashlib.sha256(data).hexdigest()[:12]}.zip"
 
 
 if __name__ == "__main__":

@@ -27,7 +27,11 @@ def on_config(config, **_):  # noqa: ANN001, ANN201 - MkDocs hook signature
     data = runtime_files.package_zip()
     version = runtime_files.pyodide_version()
     stdlib = runtime_files.site_stdlib()
-    _state.update(zip=data, version=version, stdlib=stdlib)
+    wheels = runtime_files.excel_wheels()
+    excel_stdlib = runtime_files.excel_stdlib(wheels)
+    excel_name = runtime_files.excel_stdlib_name(excel_stdlib)
+    _state.update(zip=data, version=version, stdlib=stdlib, wheels=wheels)
+    _state.update(excel_stdlib=excel_stdlib, excel_name=excel_name)
     wasm_bytes = (runtime_files.PYODIDE_DIR / "pyodide.asm.wasm").stat().st_size
     config["extra"]["runtime"] = {
         "package": runtime_files.package_name(data),
@@ -50,6 +54,9 @@ def on_config(config, **_):  # noqa: ANN001, ANN201 - MkDocs hook signature
             )
             / 1e6
         ),
+        # Loaded by the worker only when a workbook is chosen: the extra stdlib
+        # modules first, then the pinned wheels (names as on PyPI, served unchanged).
+        "excel": " ".join([excel_name, *(wheel.name for wheel in wheels)]),
     }
     return config
 
@@ -71,6 +78,11 @@ def on_post_build(config, **_):  # noqa: ANN001, ANN201
     py_dir.mkdir(parents=True, exist_ok=True)
     (py_dir / runtime["package"]).write_bytes(_state["zip"])
     (py_dir / runtime["stdlib"]).write_bytes(_state["stdlib"])
+    excel_dir = py_dir / "excel"
+    excel_dir.mkdir(exist_ok=True)
+    (excel_dir / _state["excel_name"]).write_bytes(_state["excel_stdlib"])
+    for wheel in _state["wheels"]:
+        shutil.copyfile(wheel, excel_dir / wheel.name)
     # The search index (Pagefind) and the merchant synonyms, checked against the pages.
     search.build_index(site, PAGEFIND)
     # Last: the service worker lists every file of this build with its hash.

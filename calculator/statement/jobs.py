@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from calculator.core.errors import InputError
 from calculator.core.plans import Plan
 from calculator.statement.check import Checker
-from calculator.statement.read import Table, apply_mapping, bytes_from_base64, decode, read_table
+from calculator.statement.read import (
+    HEADER_SEARCH_LINES,
+    MAX_ROWS,
+    Table,
+    apply_mapping,
+    bytes_from_base64,
+    read_table,
+    table_from_records,
+)
 
 DEFAULT_STEP = 20_000
 _JOBS: dict[str, Checker] = {}
@@ -34,12 +42,34 @@ class Job:
     checker: Checker
 
 
+def load_bytes(raw: bytes) -> Table:
+    """A chosen file into a table: a workbook's sheet, or text in whatever encoding.
+
+    The one place where file bytes meet the reader; the notes say how the
+    file was read (encoding, stray bytes, which sheet).
+    """
+    from calculator.statement import excel
+
+    kind = excel.kind_of(raw)
+    if kind is None:
+        from calculator.statement.decode import decode
+
+        decoded = decode(raw)
+        table = read_table(decoded.text, decoded.encoding)
+        table.notes.extend(decoded.notes)
+        return table
+    book = excel.read_workbook(raw, kind, MAX_ROWS + HEADER_SEARCH_LINES)
+    table = table_from_records(book.records, kind)
+    table.notes.extend(book.notes)
+    if "time" in table.columns:
+        excel.serial_dates(table.data, table.columns["time"], book.epoch)
+    return table
+
+
 def load(text: object = None, data: object = None) -> Table:
     """Pasted text or base64 file bytes into a table (columns not yet checked)."""
     if data is not None:
-        raw = bytes_from_base64(data)
-        decoded, encoding = decode(raw)
-        return read_table(decoded, encoding)
+        return load_bytes(data if isinstance(data, bytes) else bytes_from_base64(data))
     if not isinstance(text, str):
         raise InputError(
             "empty_statement", "没有内容：请选择导出的账单文件，或把表格粘贴进来。", "file"
@@ -80,7 +110,9 @@ def start_job(
     if not isinstance(opened, Checker):
         return opened
     # The id depends only on the request, so CPython and Pyodide agree.
-    digest = hashlib.sha256(repr((plan.id, text, data, mapping)).encode()).hexdigest()[:16]
+    # Bytes are hashed as they are: repr() of a 40 MB file would cost seconds.
+    body = hashlib.sha256(data).hexdigest() if isinstance(data, bytes) else data
+    digest = hashlib.sha256(repr((plan.id, text, body, mapping)).encode()).hexdigest()[:16]
     while len(_JOBS) >= _MAX_JOBS:
         _JOBS.pop(next(iter(_JOBS)))
     _JOBS[digest] = opened

@@ -106,6 +106,7 @@ class Table:
     header_index: int | None = None  # index into records of the header row
     columns: dict[str, int] = field(default_factory=dict)  # field -> column index
     channel_default: str | None = None
+    notes: list[str] = field(default_factory=list)  # how the file was read, for the reader
 
     @property
     def header(self) -> list[str]:
@@ -117,72 +118,18 @@ class Table:
         return self.records[start:]
 
 
-# Signatures of files people pick by mistake instead of a CSV export.
-_NOT_TABLES = (
-    (
-        b"PK\x03\x04",
-        "这是 Excel（.xlsx）或压缩文件：请在 Excel 里“另存为”CSV 后再选择，或直接粘贴表格内容。",
-    ),
-    (b"\xd0\xcf\x11\xe0", "这是旧版 Excel（.xls）文件：请在 Excel 里“另存为”CSV 后再选择。"),
-    (b"%PDF", "这是 PDF 文件，无法核对：请从系统里导出 CSV 格式的交易明细。"),
-    (b"\xff\xfe", "这个文件是 UTF-16 编码：请另存为 CSV（UTF-8 或 GBK）后再选择。"),
-    (b"\xfe\xff", "这个文件是 UTF-16 编码：请另存为 CSV（UTF-8 或 GBK）后再选择。"),
-)
-
-
-def _refuse_binary(data: bytes) -> None:
-    """Refuse files that are not text before any decoder guesses at them.
-
-    GB18030 decodes almost any byte sequence, so without this check a picture
-    or a spreadsheet would come back as a table of nonsense to map by hand.
-    """
-    for signature, message in _NOT_TABLES:
-        if data.startswith(signature):
-            raise InputError("not_a_table", message, "file")
-    sample = data[:4096]
-    controls = sum(1 for byte in sample if byte < 32 and byte not in (9, 10, 13))
-    if b"\x00" in sample or controls > len(sample) // 100:
-        raise InputError(
-            "not_a_table",
-            "这个文件不是文字表格（可能是图片或其他格式）：请导出 CSV 格式的交易明细后再选择。",
-            "file",
-        )
-
-
-def decode(data: bytes) -> tuple[str, str]:
-    """Text and encoding name: UTF-8 (with or without BOM), else GB18030 (covers GBK)."""
-    _refuse_binary(data)
-    if data.startswith(b"\xef\xbb\xbf"):
-        try:
-            return data[3:].decode("utf-8"), "utf-8-sig"
-        except UnicodeDecodeError:
-            pass
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError:
-        raise InputError(
-            "bad_encoding",
-            "文件编码认不出：请从系统里重新导出为 CSV（UTF-8 或 GBK），或把表格内容直接粘贴进来。",
-            "file",
-        ) from None
-
-
 def bytes_from_base64(text: object) -> bytes:
     if not isinstance(text, str):
         raise InputError("bad_file", "文件没有读进来，请重新选择文件。", "file")
     if len(text) > MAX_BYTES * 4 // 3 + 8:
-        raise _too_large()
+        raise too_large()
     try:
         return base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
         raise InputError("bad_file", "文件没有读进来，请重新选择文件。", "file") from None
 
 
-def _too_large() -> InputError:
+def too_large() -> InputError:
     return InputError(
         "file_too_large",
         f"文件太大（超过 {MAX_BYTES // 1024 // 1024} MB）：请按月分开导出后逐个核对。",
@@ -239,7 +186,7 @@ def _split(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
         # No quoting anywhere: one record per line, and str.split is several times faster.
         lines = text.split("\n")
         if len(lines) > MAX_ROWS + HEADER_SEARCH_LINES:
-            raise _too_many()
+            raise too_many_rows()
         return [
             (number, line.rstrip("\r").split(delimiter))
             for number, line in enumerate(lines, 1)
@@ -253,7 +200,7 @@ def _split(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
             if delimiter.join(cells).strip(blank):
                 records.append((line, cells))
                 if len(records) > MAX_ROWS + HEADER_SEARCH_LINES:
-                    raise _too_many()
+                    raise too_many_rows()
             line = reader.line_num + 1
     except csv.Error as error:
         raise InputError(
@@ -264,7 +211,7 @@ def _split(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
     return records
 
 
-def _too_many() -> InputError:
+def too_many_rows() -> InputError:
     return InputError(
         "too_many_rows", f"行数太多（超过 {MAX_ROWS:,} 行）：请按月分开导出后逐个核对。", "file"
     )
@@ -280,7 +227,7 @@ def _guess_delimiter(text: str) -> str:
 def read_table(text: str, encoding: str = "text") -> Table:
     """Split into records and find the header row among the first lines."""
     if len(text) > MAX_BYTES:
-        raise _too_large()
+        raise too_large()
     text = text.removeprefix("\ufeff")
     if not text.strip():
         raise InputError(
@@ -300,6 +247,21 @@ def read_table(text: str, encoding: str = "text") -> Table:
                 table = Table(encoding, delimiter, _split(text, delimiter), index, columns)
                 return table
     return Table(encoding, delimiters[0], _split(text, delimiters[0]))
+
+
+def table_from_records(records: list[tuple[int, list[str]]], encoding: str) -> Table:
+    """Rows another reader split (an Excel sheet): the same header search and limits as text."""
+    if len(records) > MAX_ROWS + HEADER_SEARCH_LINES:
+        raise too_many_rows()
+    if not records:
+        raise InputError(
+            "empty_statement", "没有内容：请选择导出的账单文件，或把表格粘贴进来。", "file"
+        )
+    for index, (_line, cells) in enumerate(records[:HEADER_SEARCH_LINES]):
+        columns = recognise(cells)
+        if all(f in columns for f in REQUIRED):
+            return Table(encoding, "", records, index, columns)
+    return Table(encoding, "", records)
 
 
 def apply_mapping(table: Table, mapping: object) -> None:

@@ -64,7 +64,7 @@ def test_statement_hostile_files_and_summary_pass_axe(watched: PageWatch, base_u
         page.click("#statement-submit")
 
     upload("表.xlsx", b"PK\x03\x04" + b"\x00" * 500)
-    expect(page.locator("#statement-error")).to_contain_text("另存为", timeout=BOOT)
+    expect(page.locator("#statement-error")).to_contain_text("压缩文件", timeout=BOOT)
     upload("图.csv", bytes(range(256)) * 64)
     expect(page.locator("#statement-error")).to_contain_text("不是文字表格")
 

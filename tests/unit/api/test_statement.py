@@ -41,6 +41,7 @@ def test_mapping_form_word_for_word() -> None:
         "guess": {"amount": 0, "fee": 1},
         "fields": FIELDS,
         "delimiter": "comma",
+        "notes": [],
     }
 
 
@@ -59,6 +60,7 @@ def test_result_keys_in_order() -> None:
         "delimiter",
         "columns",
         "channel_default",
+        "notes",
         "rows",
         "checked",
         "flagged",

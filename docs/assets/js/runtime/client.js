@@ -15,6 +15,7 @@ let status = { state: "idle" };
 const statusListeners = new Set();
 const pending = new Map();
 let nextId = 0;
+let readingListener = null;
 
 function setStatus(next) {
   status = next;
@@ -36,6 +37,11 @@ function readConfig(root) {
       : new URL(`${data.runtime}/python_stdlib.zip`, assets).href,
     sizes: { wasm: sizes[0], stdlib: sizes[1], package: sizes[2] },
     lockInfo: data.lock ? JSON.parse(data.lock) : undefined,
+    // Excel readers, fetched by the worker only when a workbook is chosen.
+    excel: (data.excel || "")
+      .split(" ")
+      .filter(Boolean)
+      .map((name) => new URL(`py/excel/${name}`, assets).href),
   };
 }
 
@@ -74,7 +80,8 @@ export function startRuntime(root) {
       setStatus({ state: "ready" });
     } else if (message.type === "snapshot") {
       document.documentElement.dataset.posSnapshot = message.state;
-    } else if (message.type === "failed") failWith(message.reason, message.message);
+    } else if (message.type === "reading") readingListener?.(message.rows);
+    else if (message.type === "failed") failWith(message.reason, message.message);
     else if (pending.has(message.id)) {
       pending.get(message.id)(message.reply);
       pending.delete(message.id);
@@ -108,6 +115,22 @@ export function ask(fn, args) {
   return new Promise((resolve) => {
     pending.set(id, resolve);
     worker.postMessage({ id, fn, args });
+  });
+}
+
+/**
+ * Hand a chosen file's bytes to the worker: the ArrayBuffer is transferred, not
+ * copied or base64-encoded (it is empty here afterwards). Resolves with
+ * {file, bytes, reader} or {error}; `file` then goes in the statement args.
+ * `onReading(rows)` hears how far a big workbook's reading has got.
+ */
+export function sendFile(buffer, onReading = null) {
+  if (status.state !== "ready") return Promise.reject(new Error("runtime not ready"));
+  const id = ++nextId;
+  readingListener = onReading;
+  return new Promise((resolve) => {
+    pending.set(id, resolve);
+    worker.postMessage({ type: "file", id, buffer }, [buffer]);
   });
 }
 

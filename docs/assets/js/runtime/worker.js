@@ -3,6 +3,7 @@
 // sizes, lockInfo} once, then {id, fn, args}; we answer
 // {type: "progress", loaded, total}, {type: "ready"},
 // {type: "failed", reason, message} and {id, reply} (calculator.api's dict).
+// A chosen file comes as {type: "file", id, buffer} (see receiveFile below).
 //
 // Why it is fast: everything is requested at once, not in the order
 // loadPyodide() would discover it (wasm, a trimmed stdlib, our package and
@@ -24,6 +25,8 @@ let via = "boot";
 let snapshotWhenIdle = null;
 let idleTimer = null;
 const IDLE_MS = 1500;
+let pyodide = null;
+let excelURLs = [];
 
 function fail(reason, error) {
   if (failed) return;
@@ -90,7 +93,8 @@ function progressReporter(total) {
   };
 }
 
-async function start({ runtimeURL, packageURL, stdlibURL, sizes, lockInfo }) {
+async function start({ runtimeURL, packageURL, stdlibURL, sizes, lockInfo, excel }) {
+  excelURLs = excel || [];
   if (typeof WebAssembly !== "object" || typeof WebAssembly.instantiate !== "function") {
     fail("no-wasm", new Error("WebAssembly is not available"));
     return;
@@ -149,7 +153,7 @@ async function start({ runtimeURL, packageURL, stdlibURL, sizes, lockInfo }) {
     try {
       // The snapshot holds Python's memory (our package imported, sys.path
       // set) but not the file system: unpack the package again for its data.
-      const pyodide = await loadPyodide({ ...options, _loadSnapshot: saved });
+      pyodide = await loadPyodide({ ...options, _loadSnapshot: saved });
       pyodide.unpackArchive(app, "zip", { extractDir: "/home/pyodide/app" });
       callJson = pyodide.pyimport("calculator.api").call_json;
       if (pyodide.runPython("6 * 7") !== 42) throw new Error("restored Python is broken");
@@ -158,10 +162,11 @@ async function start({ runtimeURL, packageURL, stdlibURL, sizes, lockInfo }) {
     } catch {
       // Damaged, foreign or incompatible: forget it and boot the normal way.
       callJson = null;
+      pyodide = null;
       await dropSnapshot(key);
     }
   }
-  const pyodide = await loadPyodide({ ...options, _makeSnapshot: true });
+  pyodide = await loadPyodide({ ...options, _makeSnapshot: true });
   pyodide.unpackArchive(app, "zip", { extractDir: "/home/pyodide/app" });
   pyodide.runPython("import sys; sys.path.insert(0, '/home/pyodide/app')");
   callJson = pyodide.pyimport("calculator.api").call_json;
@@ -188,8 +193,69 @@ function scheduleSnapshot() {
   }, IDLE_MS);
 }
 
+// ---- a chosen file: bytes, not JSON; Excel readers only for a workbook ----------
+// The page transfers the file's ArrayBuffer (no copy, no base64). Python keeps
+// the bytes under a token and says whether they are a workbook; only then do
+// we fetch the Excel readers from our own site: the extra standard-library
+// modules (a zip) and the pinned wheels, both unpacked onto sys.path. While a big workbook is read, Python reports rows read.
+let excelLoaded = null;
+
+function loadExcelReaders() {
+  const [stdlibURL, ...wheels] = excelURLs;
+  excelLoaded ||= (async () => {
+    const response = await fetch(stdlibURL);
+    if (!response.ok) throw new Error(`${stdlibURL}: HTTP ${response.status}`);
+    pyodide.unpackArchive(await response.arrayBuffer(), "zip", {
+      extractDir: "/home/pyodide/excel_stdlib",
+    });
+    pyodide.runPython("import sys; sys.path.append('/home/pyodide/excel_stdlib')");
+    // Unpacked like our own package: pyodide.loadPackage would need tarfile and
+    // importlib.metadata, which the trimmed stdlib leaves out.
+    const bodies = await Promise.all(
+      wheels.map(async (url) => {
+        const wheel = await fetch(url);
+        if (!wheel.ok) throw new Error(`${url}: HTTP ${wheel.status}`);
+        return wheel.arrayBuffer();
+      }),
+    );
+    for (const body of bodies) {
+      pyodide.unpackArchive(body, "zip", { extractDir: "/home/pyodide/excel" });
+    }
+    pyodide.runPython("import sys; sys.path.append('/home/pyodide/excel')");
+    const excel = pyodide.pyimport("calculator.statement.excel");
+    excel.on_progress = (rows) => self.postMessage({ type: "reading", rows });
+    excel.destroy();
+  })();
+  excelLoaded.catch(() => (excelLoaded = null)); // a retry may succeed
+  return excelLoaded;
+}
+
+async function receiveFile({ id, buffer }) {
+  const result = pyodide.pyimport("calculator.api.statement").receive_file(new Uint8Array(buffer));
+  const reply = result.toJs({ dict_converter: Object.fromEntries });
+  result.destroy();
+  if (reply.reader === "excel") {
+    try {
+      await loadExcelReaders();
+    } catch (error) {
+      reply.error = {
+        code: "excel_reader_missing",
+        message_zh:
+          "读取 Excel 的组件没有下载成功：请检查网络后重试，或在 Excel 里“另存为”CSV 后再选择。",
+        field: "file",
+        detail: String(error),
+      };
+    }
+  }
+  self.postMessage({ id, reply });
+}
+
 self.onmessage = async (event) => {
   const message = event.data;
+  if (message.type === "file") {
+    if (pyodide) await receiveFile(message);
+    return;
+  }
   if (message.type === "init") {
     try {
       await start(message);
