@@ -17,11 +17,11 @@ from calculator.core.money import format_rate
 if TYPE_CHECKING:
     from calculator.statement.report import DayPoint
 
-# Drawn at about a phone column's width, so its 14 px text stays near 12 px
+# Drawn at about a phone column's width, so its 16 px text stays near 13 px
 # on a 360 px screen instead of shrinking to 8 px as a 640 px drawing did.
 WIDTH, HEIGHT = 400, 260
 LEFT, RIGHT, TOP, BOTTOM = 52, 12, 12, 64
-FONT_SIZE = 14
+FONT_SIZE = 16
 LEGEND_STEP = 76
 COLOURS = {
     "credit": "#c62828",

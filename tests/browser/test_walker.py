@@ -135,8 +135,17 @@ def test_phone_back_and_forward_walk_the_questions_and_headings_are_headings(
     expect(progress).to_have_text("第 1 步，共约 3 步", timeout=BOOT)
     answer(page, "以上都不像")
     expect(progress).to_have_text("第 2 步，共约 2 步")
-    answer(page, "都不是，还是找不到原因")
+    last = page.locator("#walker-view button", has_text="都不是，还是找不到原因")
+    touched = page.evaluate(
+        "(b) => b.getBoundingClientRect().bottom + scrollY", last.element_handle()
+    )
+    last.click()
     expect(page.locator("#walker-heading")).to_contain_text("往上反映")
+    # Answer first: the outcome's title is at most one screen below the last answer touched.
+    title = page.evaluate(
+        "() => document.querySelector('#walker-heading').getBoundingClientRect().top + scrollY"
+    )
+    assert title - touched <= page.viewport_size["height"], (touched, title)
 
     # The phone's Back goes to the previous question, not off the walker.
     page.go_back()

@@ -275,7 +275,7 @@ function render(tool, reply) {
       ? "没有发现多收或少收。"
       : reply.flagged > shown
         ? `共 ${count(reply.flagged)} 笔，这里列出差额最大的 ${count(shown)} 笔；全部请下载 CSV。`
-        : `共 ${count(reply.flagged)} 笔。点表头可以排序。`,
+        : `共 ${count(reply.flagged)} 笔。点列名可以排序。`,
   );
   renderRejected(tool, reply);
   tool.csvText = reply.csv;
