@@ -135,17 +135,25 @@ def test_phone_back_and_forward_walk_the_questions_and_headings_are_headings(
     expect(progress).to_have_text("第 1 步，共约 3 步", timeout=BOOT)
     answer(page, "以上都不像")
     expect(progress).to_have_text("第 2 步，共约 2 步")
-    last = page.locator("#walker-view button", has_text="都不是，还是找不到原因")
-    touched = page.evaluate(
-        "(b) => b.getBoundingClientRect().bottom + scrollY", last.element_handle()
-    )
-    last.click()
-    expect(page.locator("#walker-heading")).to_contain_text("往上反映")
-    # Answer first: the outcome's title is at most one screen below the last answer touched.
-    title = page.evaluate(
-        "() => document.querySelector('#walker-heading').getBoundingClientRect().top + scrollY"
-    )
-    assert title - touched <= page.viewport_size["height"], (touched, title)
+    for width, height in ((390, 844), (360, 740)):
+        page.set_viewport_size({"width": width, "height": height})
+        if width == 360:
+            page.go_back()
+            expect(progress).to_have_text("第 2 步，共约 2 步")
+        last = page.locator("#walker-view button", has_text="都不是，还是找不到原因")
+        touched = last.evaluate("(b) => b.getBoundingClientRect().bottom + scrollY")
+        last.click()
+        expect(page.locator("#walker-heading")).to_contain_text("往上反映")
+        # Answer first: the outcome's title is in view, clear of the top bar, and at
+        # most one screen from the last answer touched.
+        title, top, bar = page.evaluate(
+            """() => {
+                const box = document.querySelector("#walker-heading").getBoundingClientRect();
+                const bar = document.querySelector(".md-header").getBoundingClientRect();
+                return [box.top + scrollY, box.top, bar.bottom];
+            }"""
+        )
+        assert abs(title - touched) <= height and bar <= top < height, (width, touched, top)
 
     # The phone's Back goes to the previous question, not off the walker.
     page.go_back()
