@@ -190,4 +190,11 @@ def test_phone_back_and_forward_walk_the_questions_and_headings_are_headings(
         assert len(looks) == 3, looks
         for name, weight, size in looks:
             assert weight >= 700 and size >= 1.1, (media, name, weight, size)
+    # A shared link to a result opens at the result: its first steps are on the first screen.
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(base_url + "checklist/?a=stage=none,other-check=nothing")
+    steps = page.get_by_role("heading", name="接下来这样做", level=3)
+    expect(steps).to_be_visible()
+    top = steps.evaluate("(h) => h.getBoundingClientRect().bottom")
+    assert top < 740, top
     assert not watched.errors, watched.errors

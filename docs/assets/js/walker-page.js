@@ -127,7 +127,7 @@ function record(share, history) {
   else window.history.replaceState(window.history.state, "", share);
 }
 
-function render(tool, reply, { focus, history }) {
+function render(tool, reply, { focus, history, reveal }) {
   tool.current = reply;
   tool.root.dataset.view = reply.kind;
   setText(tool.progress, reply.progress);
@@ -138,12 +138,14 @@ function render(tool, reply, { focus, history }) {
   tool.restart.disabled = reply.path.length === 0;
   tool.print.hidden = reply.kind !== "outcome";
   record(share, history);
+  // A shared link to a result opens at the result, not at the page's introduction.
+  if (reveal && reply.kind === "outcome") tool.main.scrollIntoView({ block: "start" });
   if (focus) tool.view.querySelector("#walker-heading").focus();
 }
 
 // ---- lifecycle -----------------------------------------------------------------
 
-async function go(tool, answers, { focus = true, history = "push" } = {}) {
+async function go(tool, answers, { focus = true, history = "push", reveal = false } = {}) {
   if (tool.busy) {
     // Back pressed twice quickly: the last address wins once this step is shown.
     if (history === "replace") tool.pending = answers;
@@ -154,7 +156,7 @@ async function go(tool, answers, { focus = true, history = "push" } = {}) {
     const reply = await ask("walker_step", { answers });
     if (!alive(tool.root)) return;
     showMessage(tool.error, reply.error ? reply.error.message_zh : "");
-    render(tool, reply.error ? reply.restart : reply, { focus, history });
+    render(tool, reply.error ? reply.restart : reply, { focus, history, reveal });
   } finally {
     tool.busy = false;
   }
@@ -179,7 +181,7 @@ function onReady(tool) {
   tool.status.hidden = true;
   tool.main.hidden = false;
   if (tool.staticTree) tool.staticTree.hidden = true;
-  go(tool, answersFromURL(tool.param), { focus: false, history: "replace" });
+  go(tool, answersFromURL(tool.param), { focus: false, history: "replace", reveal: true });
 }
 
 /** The browser's Back or Forward within this page: show the step its address names. */
