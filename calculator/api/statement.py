@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from calculator.api import inputs
 from calculator.core.channels import CHANNELS, SHORT_NAMES
+from calculator.core.describe import describe_rule_of
 from calculator.core.errors import InputError
-from calculator.core.money import format_rate, format_yuan
+from calculator.core.money import format_rate, format_yuan, format_yuan_grouped
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -170,7 +171,38 @@ def _mapping_form(needs: NeedsMapping, rows: int = 5) -> Result:
     }
 
 
+def _people(machine: str) -> str:
+    """One of our own machine figures ("30580.00") as people read it ("30,580.00")."""
+    from decimal import Decimal
+
+    return format_yuan_grouped(Decimal(machine))
+
+
 def _finding_dict(f: Finding) -> Result:
+    """A row for the page; a flagged row's figures grouped, with machine ones to sort by."""
+    if f.status == "flagged":
+        return {
+            "line": f.line,
+            "status": f.status,
+            "reason": f.reason,
+            "pattern": f.pattern,
+            "time": f.time,
+            "channel": f.channel,
+            "channel_name": CHANNELS.get(f.channel, f.channel),
+            "channel_short": SHORT_NAMES.get(f.channel, f.channel),
+            "amount": _people(f.amount),
+            "fee": _people(f.fee),
+            "expected": _people(f.expected),
+            "difference": format_yuan_grouped(f.difference),
+            "sort": {
+                "amount": f.amount,
+                "fee": f.fee,
+                "expected": f.expected,
+                "difference": format_yuan(f.difference),
+            },
+            "merchant": f.merchant,
+            "terminal": f.terminal,
+        }
     return {
         "line": f.line,
         "status": f.status,
@@ -183,7 +215,7 @@ def _finding_dict(f: Finding) -> Result:
         "amount": f.amount,
         "fee": f.fee,
         "expected": f.expected,
-        "difference": format_yuan(f.difference) if f.status == "flagged" else "",
+        "difference": "",
         "merchant": f.merchant,
         "terminal": f.terminal,
     }
@@ -192,7 +224,7 @@ def _finding_dict(f: Finding) -> Result:
 def _summary(checker: Checker, limit: object = None) -> Result:
     """The whole result: counts, totals, findings, chart and CSV."""
     from calculator.statement.chart import rate_chart
-    from calculator.statement.report import findings_csv, summarise
+    from calculator.statement.report import findings_csv, service_text, summarise
 
     summary = summarise(checker)
     cap = _whole_number(limit)
@@ -215,8 +247,8 @@ def _summary(checker: Checker, limit: object = None) -> Result:
         "flagged": len(summary.flagged),
         "rejected": len(summary.rejected),
         "adds_up": summary.adds_up,
-        "overcharge": format_yuan(summary.overcharge),
-        "undercharge": format_yuan(summary.undercharge),
+        "overcharge": format_yuan_grouped(summary.overcharge),
+        "undercharge": format_yuan_grouped(summary.undercharge),
         "channels": [
             {
                 "channel": t.channel,
@@ -224,12 +256,15 @@ def _summary(checker: Checker, limit: object = None) -> Result:
                 "channel_short": SHORT_NAMES[t.channel],
                 "rows": t.rows,
                 "flagged": t.flagged,
-                "amount": format_yuan(t.amount),
-                "fee": format_yuan(t.fee),
-                "expected": format_yuan(t.expected),
-                "overcharge": format_yuan(t.over),
+                "amount": format_yuan_grouped(t.amount),
+                "fee": format_yuan_grouped(t.fee),
+                "expected": format_yuan_grouped(t.expected),
+                "overcharge": format_yuan_grouped(t.over),
                 "effective_rate": format_rate(t.fee / t.amount),
-                "expected_rate": format_rate(t.expected / t.amount),
+                # As the plan writes it ("0.5%，每笔封顶 25.00 元"), never fee / amount.
+                "contract": describe_rule_of(checker.plan.channels[t.channel])
+                if t.channel in checker.plan.channels
+                else "",
             }
             for t in summary.channels
         ],
@@ -238,7 +273,7 @@ def _summary(checker: Checker, limit: object = None) -> Result:
                 "pattern": p.code,
                 "label": p.label,
                 "rows": p.rows,
-                "difference": format_yuan(p.difference),
+                "difference": format_yuan_grouped(p.difference),
             }
             for p in summary.patterns
         ],
@@ -267,9 +302,11 @@ def _summary(checker: Checker, limit: object = None) -> Result:
             for p in summary.series
         ],
         "chart_svg": rate_chart(summary.series),
+        "chart_svg_dark": rate_chart(summary.series, dark=True),
         "flagged_rows": [_finding_dict(f) for f in shown_flagged],
         "rejected_rows": [_finding_dict(f) for f in shown_rejected],
         "rows_limited": len(shown_flagged) < len(summary.flagged)
         or len(shown_rejected) < len(summary.rejected),
-        "csv": findings_csv(checker.findings),
+        "csv": findings_csv(summary, checker.plan),
+        "service_text": service_text(summary, checker.plan),
     }

@@ -13,13 +13,13 @@ from calculator.api.fees_link import VIEWS
 from calculator.api.inputs import DEFAULT_PLAN
 from calculator.api.labels import VIEW_LABELS
 from calculator.core.channels import CHANNELS
+from calculator.core.describe import describe_rule, describe_rule_of
 from calculator.core.money import (
-    format_rate_figure,
     format_yuan_grouped,
     parse_amount,
     quantize_fen,
 )
-from calculator.core.plans import Band, ChannelRule, Plan, load_plans
+from calculator.core.plans import Band, Plan, load_plans
 from calculator.fees.transaction import channel_rule, fee_breakdown
 from calculator.site.regulation import load_reform
 
@@ -35,35 +35,6 @@ def _plan(plan_id: str) -> Plan:
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
-
-
-def describe_band(band: Band) -> str:
-    """A band in words a merchant reads: "0.6%，每笔封顶 25.00 元"."""
-    parts = [format_rate_figure(band.rate)]
-    if band.fixed:
-        parts[0] += f" + 每笔 {format_yuan_grouped(band.fixed)} 元"
-    if band.cap is not None:
-        parts.append(f"每笔封顶 {format_yuan_grouped(band.cap)} 元")
-    if band.minimum is not None:
-        parts.append(f"每笔最低 {format_yuan_grouped(band.minimum)} 元")
-    return "，".join(parts)
-
-
-def describe_rule(plan: Plan, channel: str) -> str:
-    bands = plan.channels[channel].bands
-    if len(bands) == 1:
-        return describe_band(bands[0])
-    pieces = []
-    low = None
-    for band in bands:
-        if band.up_to is not None:
-            pieces.append(f"{format_yuan_grouped(band.up_to)} 元及以下：{describe_band(band)}")
-        else:
-            pieces.append(
-                f"超过 {format_yuan_grouped(low or Decimal(0))} 元：{describe_band(band)}"
-            )
-        low = band.up_to
-    return "；".join(pieces)
 
 
 def plan_source(plan_id: str) -> str:
@@ -123,12 +94,6 @@ def plan_terms(plan: Plan) -> list[str]:
             pieces.append("免月租")
         terms.append(f"{promotion.label}：前 {promotion.months} 个月" + "，".join(pieces))
     return terms
-
-
-def describe_rule_of(rule: ChannelRule) -> str:
-    if len(rule.bands) == 1:
-        return describe_band(rule.bands[0])
-    return describe_rule(Plan("x", "", "", None, {rule.channel: rule}), rule.channel)
 
 
 def fee_table(plan_id: str, amounts: tuple[str, ...] = COMMON_AMOUNTS) -> str:

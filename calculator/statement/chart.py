@@ -17,14 +17,30 @@ from calculator.core.money import format_rate
 if TYPE_CHECKING:
     from calculator.statement.report import DayPoint
 
-WIDTH, HEIGHT = 640, 320
-LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 80
+# Drawn at about a phone column's width, so its 16 px text stays near 13 px
+# on a 360 px screen instead of shrinking to 8 px as a 640 px drawing did.
+WIDTH, HEIGHT = 400, 260
+LEFT, RIGHT, TOP, BOTTOM = 52, 12, 12, 64
+FONT_SIZE = 16
+LEGEND_STEP = 76
 COLOURS = {
     "credit": "#c62828",
     "debit": "#1565c0",
     "wechat": "#2e7d32",
     "alipay": "#6a1b9a",
     "unionpay_qr": "#ef6c00",
+}
+# The same hues lightened for the dark scheme's background (contrast >= 4.5:1 on #1e2129).
+DARK_COLOURS = {
+    "credit": "#ef9a9a",
+    "debit": "#90caf9",
+    "wechat": "#a5d6a7",
+    "alipay": "#ce93d8",
+    "unionpay_qr": "#ffcc80",
+}
+SCHEMES = {  # background, grid, text
+    False: ("#ffffff", "#dddddd", "#333333"),
+    True: ("#1e2129", "#444a58", "#e2e4e9"),
 }
 
 
@@ -40,8 +56,12 @@ def _nice_top(value: Decimal) -> Decimal:
     return (value / 10).to_integral_value(rounding="ROUND_CEILING") * 10
 
 
-def rate_chart(series: list[DayPoint]) -> str:
-    """SVG text; an empty string when the statement has no dates to plot."""
+def rate_chart(series: list[DayPoint], dark: bool = False) -> str:
+    """SVG text; an empty string when the statement has no dates to plot.
+
+    `dark` draws it for the site's dark scheme: an <img> cannot follow the
+    page's colours, so the page swaps between the two drawings.
+    """
     if not series:
         return ""
     dates = sorted({p.date for p in series})
@@ -53,32 +73,34 @@ def rate_chart(series: list[DayPoint]) -> str:
     def y(value: Decimal) -> float:
         return TOP + plot_h * float(1 - value / top)
 
+    background, grid, ink = SCHEMES[dark]
+    colours = DARK_COLOURS if dark else COLOURS
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'width="{WIDTH}" height="{HEIGHT}" font-family="sans-serif" font-size="16">',
-        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
+        f'width="{WIDTH}" height="{HEIGHT}" font-family="sans-serif" font-size="{FONT_SIZE}">',
+        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="{background}"/>',
     ]
     for i in range(5):
         value = top * i / 4
         yy = y(value)
         out.append(
-            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{yy:.1f}" y2="{yy:.1f}" stroke="#dddddd"/>'
+            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{yy:.1f}" y2="{yy:.1f}" stroke="{grid}"/>'
         )
         out.append(
-            f'<text x="{LEFT - 6}" y="{yy + 4:.1f}" text-anchor="end" fill="#333333">'
+            f'<text x="{LEFT - 6}" y="{yy + 4:.1f}" text-anchor="end" fill="{ink}">'
             f"{escape(f'{value.normalize():f}')}%</text>"
         )
     for d, anchor in ((dates[0], "start"), (dates[-1], "end")):
         out.append(
             f'<text x="{x_of[d]:.1f}" y="{HEIGHT - BOTTOM + 20}" text-anchor="{anchor}" '
-            f'fill="#333333">{escape(d)}</text>'
+            f'fill="{ink}">{escape(d)}</text>'
         )
-    legend_x = LEFT
+    legend_x = 8
     for channel in CHANNELS:
         points = [p for p in series if p.channel == channel]
         if not points:
             continue
-        colour = COLOURS[channel]
+        colour = colours[channel]
         for rate_of, dash in (
             (lambda p: p.expected_rate, ' stroke-dasharray="4 3"'),
             (lambda p: p.effective_rate, ""),
@@ -93,12 +115,12 @@ def rate_chart(series: list[DayPoint]) -> str:
                     f'stroke-width="{1 if dash else 2}"{dash}/>'
                 )
         out.append(
-            f'<rect x="{legend_x}" y="{HEIGHT - 30}" width="14" height="14" fill="{colour}"/>'
+            f'<rect x="{legend_x}" y="{HEIGHT - 26}" width="14" height="14" fill="{colour}"/>'
         )
         out.append(
-            f'<text x="{legend_x + 16}" y="{HEIGHT - 18}" fill="#333333">'
+            f'<text x="{legend_x + 18}" y="{HEIGHT - 14}" fill="{ink}">'
             f"{escape(SHORT_NAMES[channel])}</text>"
         )
-        legend_x += 84
+        legend_x += LEGEND_STEP
     out.append("</svg>")
     return "".join(out)

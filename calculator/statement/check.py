@@ -65,7 +65,7 @@ class DayTotals:
     expected: Decimal = ZERO
     rows: int = 0
     flagged: int = 0
-    overcharged: bool = False  # a flagged row was charged more than the contract
+    over_rows: int = 0  # flagged rows charged more than the contract
     over: Decimal = ZERO  # sum of the overcharges
     under: Decimal = ZERO  # sum of the undercharges, positive
 
@@ -294,7 +294,7 @@ class Checker:
         breakdown = fee_breakdown(self._rule(channel), amount)  # type: ignore[arg-type]
         totals.flagged += 1
         if difference > 0:
-            totals.overcharged = True
+            totals.over_rows += 1
             totals.over += difference
         else:
             totals.under -= difference

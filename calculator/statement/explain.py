@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import NamedTuple
 
-from calculator.core.money import format_rate, format_yuan, quantize_fen
+from calculator.core.money import format_rate, format_yuan_grouped, quantize_fen
 from calculator.fees.transaction import FeeBreakdown
 
 ZERO = Decimal(0)
@@ -51,7 +51,7 @@ class Pattern(NamedTuple):
         """The price charged instead, as a rate-change line shows it; empty when none fits."""
         if self.rate is None:
             return ""
-        extra = f" + 每笔 {format_yuan(self.fixed)} 元" if self.fixed else ""
+        extra = f" + 每笔 {format_yuan_grouped(self.fixed)} 元" if self.fixed else ""
         return f"按 {format_rate(self.rate)}{extra}"
 
 
@@ -88,23 +88,24 @@ class Explainer:
         rather than shown as fee (zero when the settlement adds up).
         """
         band, amount = b.band, b.amount
-        difference = format_yuan(abs(charged - b.fee))
+        difference = format_yuan_grouped(abs(charged - b.fee))
         if hidden > 0:
             return Explanation(
                 Pattern("hidden_deduction"),
-                f"到账金额比“金额 − 手续费”少 {format_yuan(hidden)} 元，"
-                f"合计扣了 {format_yuan(charged)} 元，合同应扣 {format_yuan(b.fee)} 元",
+                f"到账金额比“金额 − 手续费”少 {format_yuan_grouped(hidden)} 元，"
+                f"合计扣了 {format_yuan_grouped(charged)} 元，"
+                f"合同应扣 {format_yuan_grouped(b.fee)} 元",
             )
         if charged < b.fee:
             return Explanation(
                 Pattern("charged_less"),
-                f"比合同少收 {difference} 元（合同应收 {format_yuan(b.fee)} 元）",
+                f"比合同少收 {difference} 元（合同应收 {format_yuan_grouped(b.fee)} 元）",
             )
         if b.cap_applied and charged == quantize_fen(b.percent_raw + band.fixed):
             return Explanation(
                 Pattern("cap_not_applied"),
-                f"封顶没有生效：合同每笔封顶 {format_yuan(band.cap or ZERO)} 元，"
-                f"实际按 {format_rate(band.rate)} 全额收了 {format_yuan(charged)} 元",
+                f"封顶没有生效：合同每笔封顶 {format_yuan_grouped(band.cap or ZERO)} 元，"
+                f"实际按 {format_rate(band.rate)} 全额收了 {format_yuan_grouped(charged)} 元",
             )
         extra = charged - b.fee
         last = self._last_fit.get(channel)
@@ -112,9 +113,10 @@ class Explainer:
         if not repeats and extra <= _SMALL_ADD_ON and extra % _HALF_YUAN == 0:
             # The contract fee plus a small round sum: one change, not two.
             self._last_fit[channel] = _Fit(band.rate, band.fixed + extra)
+            # The add-on is the whole difference: saying it twice reads as two charges.
             return Explanation(
                 Pattern("fixed_add_on", band.rate, extra),
-                f"多收了每笔 {format_yuan(extra)} 元的固定费用（合同没有），多收 {difference} 元",
+                f"多收了每笔 {format_yuan_grouped(extra)} 元的固定费用（合同没有）",
             )
         fit = self._fit(channel, amount, charged, band.fixed)
         if fit is not None:
@@ -123,7 +125,7 @@ class Explainer:
                 code = "rate_and_fixed"
                 text = (
                     f"费率高于合同 + 每笔固定费用：按 {format_rate(rate)} + "
-                    f"每笔 {format_yuan(extra)} 元收取（合同 {format_rate(band.rate)}），"
+                    f"每笔 {format_yuan_grouped(extra)} 元收取（合同 {format_rate(band.rate)}），"
                     f"多收 {difference} 元"
                 )
             elif rate > band.rate and extra == 0:
@@ -134,21 +136,20 @@ class Explainer:
                 )
             elif rate == band.rate and extra > 0:
                 code = "fixed_add_on"
-                text = (
-                    f"多收了每笔 {format_yuan(extra)} 元的固定费用（合同没有），"
-                    f"多收 {difference} 元"
-                )
+                text = f"多收了每笔 {format_yuan_grouped(extra)} 元的固定费用（合同没有）"
+                if charged - b.fee != extra:
+                    text += f"，共多收 {difference} 元"
             else:
                 fit = None
             if fit is not None:
                 self._last_fit[channel] = fit
                 if b.cap_applied:
-                    text += f"；合同每笔封顶 {format_yuan(band.cap or ZERO)} 元也没有生效"
+                    text += f"；合同每笔封顶 {format_yuan_grouped(band.cap or ZERO)} 元也没有生效"
                 return Explanation(Pattern(code, rate, extra), text)
         return Explanation(
             Pattern("unexplained"),
-            f"多收 {difference} 元：实收 {format_yuan(charged)} 元，"
-            f"合同应收 {format_yuan(b.fee)} 元",
+            f"多收 {difference} 元：实收 {format_yuan_grouped(charged)} 元，"
+            f"合同应收 {format_yuan_grouped(b.fee)} 元",
         )
 
     def _fit(

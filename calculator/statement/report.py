@@ -11,8 +11,10 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
-from calculator.core.channels import CHANNELS
-from calculator.core.money import format_yuan
+from calculator.core.channels import CHANNELS, SHORT_NAMES
+from calculator.core.describe import describe_rule_of
+from calculator.core.money import format_yuan, format_yuan_grouped
+from calculator.core.plans import Plan
 from calculator.statement.check import ZERO, Checker, DayTotals, Finding
 from calculator.statement.explain import PATTERN_LABELS, Pattern
 
@@ -32,6 +34,8 @@ CSV_HEADER = (
 _NEEDS_QUOTES = re.compile(r'[,"\n\r]').search
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CHANNEL_ORDER = {channel: index for index, channel in enumerate(CHANNELS)}
+_LISTED_LINES = 10  # line numbers a chat message names before "等"
+MIN_LEAD = 2  # overcharged rows minus other rows from the change on; see rate_changes
 
 
 @dataclass(slots=True)
@@ -185,11 +189,19 @@ def series(days: dict[tuple[str, str], DayTotals]) -> list[DayPoint]:
 def rate_changes(
     days: dict[tuple[str, str], DayTotals], patterns: dict[str, Counter[Pattern]]
 ) -> list[RateChange]:
-    """Per channel, the first day with an overcharge and the rate before and after."""
+    """Per channel, the day a lasting overcharge began and the rate before and after.
+
+    The rule: for every day of a channel, count its overcharged rows minus its
+    other checked rows from that day to the end of the statement (the "lead").
+    The change began on the earliest day with the largest lead, and is
+    reported only when that lead is at least MIN_LEAD: from then on most rows
+    of the channel are overcharged, at least two of them. One stray row, early
+    or late, is a finding of its own, not a change of rate.
+    """
     changes = []
     for channel in CHANNELS:
         dated = sorted((day, t) for (day, c), t in days.items() if c == channel and day)
-        first = next((i for i, (_day, t) in enumerate(dated) if t.overcharged), None)
+        first = _change_start(dated)
         if first is None:
             continue
         common = [
@@ -207,6 +219,17 @@ def rate_changes(
             )
         )
     return changes
+
+
+def _change_start(dated: list[tuple[str, DayTotals]]) -> int | None:
+    """Index of the day a lasting overcharge began (see rate_changes), or None."""
+    best, best_lead, lead = None, MIN_LEAD, 0
+    for index in range(len(dated) - 1, -1, -1):
+        t = dated[index][1]
+        lead += 2 * t.over_rows - t.rows  # overcharged minus the other rows
+        if lead >= best_lead:  # on a tie the earlier day wins
+            best, best_lead = index, lead
+    return best
 
 
 def _rate_of(days: list[tuple[str, DayTotals]]) -> Decimal | None:
@@ -227,28 +250,100 @@ def _csv_cell(cell: str) -> str:
     return text
 
 
-def findings_csv(findings: list[Finding]) -> str:
-    """Flagged and rejected rows as CSV text with a BOM, so Excel reads it as UTF-8."""
-    lines = [",".join(CSV_HEADER)]
-    for f in sorted(findings, key=lambda f: f.line):
+def contract_rates(summary: Summary, plan: Plan) -> list[tuple[str, str]]:
+    """(channel id, the plan's rate as written) for the channels checked, else every channel."""
+    used = [t.channel for t in summary.channels if t.channel in plan.channels]
+    return [(c, describe_rule_of(plan.channels[c])) for c in used or list(plan.channels)]
+
+
+def findings_csv(summary: Summary, plan: Plan) -> str:
+    """Flagged and rejected rows, then the totals and the contract rates used, as CSV.
+
+    A BOM first, so Excel reads it as UTF-8. A column no row fills (no
+    merchant column in the statement, say) is left out. Figures stay in the
+    machine form (30580.00), which every spreadsheet reads as a number.
+    """
+    rows = []
+    for f in sorted(summary.flagged + summary.rejected, key=lambda f: f.line):
         flagged = f.status == "flagged"
         difference = ""
         if flagged:
             # Our own figures; a negative one is a number, not a formula.
             sign = "少收 " if f.difference < 0 else ""
             difference = sign + format_yuan(abs(f.difference))
-        cells = (
-            str(f.line),
-            "有问题" if flagged else "无法核对",
-            f.reason,
-            f.time,
-            CHANNELS.get(f.channel, f.channel) if flagged else f.channel,
-            f.amount,
-            f.fee,
-            f.expected,
-            difference,
-            f.merchant,
-            f.terminal,
+        rows.append(
+            (
+                str(f.line),
+                "有问题" if flagged else "无法核对",
+                f.reason,
+                f.time,
+                CHANNELS.get(f.channel, f.channel) if flagged else f.channel,
+                f.amount,
+                f.fee,
+                f.expected,
+                difference,
+                f.merchant,
+                f.terminal,
+            )
         )
-        lines.append(",".join(_csv_cell(c) for c in cells))
+    keep = [i for i in range(len(CSV_HEADER)) if i < 3 or any(r[i] for r in rows)]
+    table = [[CSV_HEADER[i] for i in keep]] + [[r[i] for i in keep] for r in rows]
+    amount = sum((t.amount for t in summary.channels), ZERO)
+    fee = sum((t.fee for t in summary.channels), ZERO)
+    expected = sum((t.expected for t in summary.channels), ZERO)
+    table += [
+        [],
+        ["合计"],
+        ["读到的交易行", str(summary.rows)],
+        ["核对无误", str(summary.fine)],
+        ["有问题", str(len(summary.flagged))],
+        ["无法核对", str(len(summary.rejected))],
+        ["核对的交易金额（元）", format_yuan(amount)],
+        ["实收手续费（元）", format_yuan(fee)],
+        ["按合同应收（元）", format_yuan(expected)],
+        ["多收合计（元）", format_yuan(summary.overcharge)],
+        ["少收合计（元）", format_yuan(summary.undercharge)],
+        [],
+        ["核对用的合同费率", plan.name],
+        *([CHANNELS[c], rate] for c, rate in contract_rates(summary, plan)),
+    ]
+    lines = [",".join(_csv_cell(c) for c in line) for line in table]
     return "\ufeff" + "\r\n".join(lines) + "\r\n"
+
+
+def service_text(summary: Summary, plan: Plan) -> str:
+    """A short message the merchant can paste into a chat with the provider.
+
+    Facts only, in the order a service agent needs them: which statement,
+    what was taken, what the contract says, the difference, where to look.
+    """
+    dates = [p.date for p in summary.series]
+    span = f"（{dates[0]} 至 {dates[-1]}）" if dates else ""
+    checked = sum(t.rows for t in summary.channels)
+    amount = sum((t.amount for t in summary.channels), ZERO)
+    fee = sum((t.fee for t in summary.channels), ZERO)
+    expected = sum((t.expected for t in summary.channels), ZERO)
+    rates = "；".join(f"{SHORT_NAMES[c]} {rate}" for c, rate in contract_rates(summary, plan))
+    parts = [
+        f"您好，我核对了 POS 交易明细{span}：{checked} 笔交易共 {format_yuan_grouped(amount)} 元，"
+        f"实际扣了手续费 {format_yuan_grouped(fee)} 元。",
+        f"按合同费率（{rates}）应收 {format_yuan_grouped(expected)} 元。",
+    ]
+    over = [f for f in summary.flagged if f.difference > 0]
+    if over:
+        lines = "、".join(str(f.line) for f in over[:_LISTED_LINES])
+        more = "等" if len(over) > _LISTED_LINES else ""
+        parts.append(
+            f"其中 {len(over)} 笔多收，共多收 {format_yuan_grouped(summary.overcharge)} 元"
+            f"（明细第 {lines} 行{more}）。"
+        )
+    for change in summary.rate_changes:
+        as_ = f"，看起来是{change.charged_as}收取" if change.charged_as else ""
+        parts.append(f"{SHORT_NAMES[change.channel]}从 {change.date} 起多收{as_}。")
+    if over:
+        parts.append("请帮我核实，并退还多收的手续费。")
+    elif summary.flagged:
+        parts.append(f"没有多收；有 {len(summary.flagged)} 笔比合同少收。")
+    else:
+        parts.append("每一笔都和合同一致。")
+    return "".join(parts)

@@ -16,11 +16,15 @@ def _axe_source() -> str:
     return AXE.read_text(encoding="utf-8")
 
 
-def axe_violations(page: Page) -> list[str]:
+def axe_violations(page: Page, within: str | None = None) -> list[str]:
     """One line per violated rule and node, empty when the page passes.
 
-    The script is evaluated over the DevTools protocol, which the page's CSP
-    does not restrict, so the site keeps its strict policy during the check.
+    Text at a 1:1 contrast ratio (its colour equals its background) counts as
+    a violation too: axe files it under "incomplete", since the text might be
+    meant to be hidden, and so missed a download button whose label had the
+    button's own colour. The script is evaluated over the DevTools protocol,
+    which the page's CSP does not restrict, so the site keeps its strict policy
+    during the check. `within` (a selector) checks one part of the page only.
     """
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(_axe_source())
@@ -30,11 +34,25 @@ def axe_violations(page: Page) -> list[str]:
             "animation: none !important; }"
         )
     result = page.evaluate(
-        """async (tags) => {
-            const r = await axe.run(document, {runOnly: {type: "tag", values: tags}});
-            return r.violations.map(v => v.nodes.map(n =>
+        """async ([tags, within]) => {
+            const root = within ? document.querySelector(within) : document;
+            const r = await axe.run(root, {runOnly: {type: "tag", values: tags}});
+            const lines = r.violations.map(v => v.nodes.map(n =>
                 `${v.id} (${v.impact}): ${n.target.join(" ")} — ${n.failureSummary}`)).flat();
+            const invisible = (check) => {
+                const d = check.data || {};
+                return d.messageKey === "equalRatio" || Number(d.contrastRatio) === 1
+                    || (d.fgColor !== undefined && d.fgColor === d.bgColor);
+            };
+            for (const v of r.incomplete.filter(v => v.id === "color-contrast")) {
+                for (const n of v.nodes.filter(n => n.any.some(invisible))) {
+                    const d = n.any.find(invisible).data;
+                    lines.push(`color-contrast 1:1 (axe: incomplete): ${n.target.join(" ")} — `
+                        + `text ${d.fgColor} on ${d.bgColor}`);
+                }
+            }
+            return lines;
         }""",
-        WCAG_TAGS,
+        [WCAG_TAGS, within],
     )
     return list(result)

@@ -1,11 +1,11 @@
-"""Gates on the tools in their filled-in states: WCAG 2.1 AA with axe, and
-hostile links and files handled in Chinese with nothing injected."""
+"""Gates on the tools in their filled-in states: hostile links and files handled
+in Chinese with nothing injected, and WCAG 2.1 AA with axe on the statement's
+result after hostile rows (every other result state: test_result_states.py)."""
 
 from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from calculator.api import walker as api_walker
 from tests.browser.a11y import axe_violations
 from tests.browser.conftest import PageWatch
 
@@ -27,7 +27,7 @@ def test_calculator_views_and_hostile_link(watched: PageWatch, base_url: str) ->
         "&m_credit=30000x40&m_debit=200000x20"
     )
     expect(page.locator("[data-result=compare]")).to_contain_text("最便宜", timeout=BOOT)
-    assert axe_violations(page) == []
+    # Every result state, light and dark at 360 px: test_result_states.py.
 
     page.goto(
         base_url + "calculator/?v=<script>alert(1)</script>&amount=<img src=x "
@@ -37,18 +37,6 @@ def test_calculator_views_and_hostile_link(watched: PageWatch, base_url: str) ->
     expect(page.locator("[data-out=fee]")).to_have_text("60.00 元")  # defaults restored
     assert page.locator(f"#fees-tool :is({INJECTED})").count() == 0
     assert not dialogs and not watched.errors, (dialogs, watched.errors)
-
-
-def test_walker_outcome_passes_axe(watched: PageWatch, base_url: str) -> None:
-    page = watched.page
-    answers = "stage=rejected,reject-reason=verify"
-    page.goto(base_url + f"checklist/?a={answers}")
-    title = api_walker.walker_step(answers)["outcome"]["title"]
-    expect(page.locator("#walker-heading")).to_have_text(title, timeout=BOOT)
-    assert axe_violations(page) == []
-    page.click("#walker-restart")
-    expect(page.locator("#walker-progress")).to_contain_text("第 1 步")
-    assert axe_violations(page) == []
 
 
 def test_statement_hostile_files_and_summary_pass_axe(watched: PageWatch, base_url: str) -> None:

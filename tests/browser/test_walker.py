@@ -124,3 +124,77 @@ def test_without_javascript_the_whole_tree_shows(browser: Browser, base_url: str
     page.locator("#walker-static a[href='../causes/#same-name']").first.click()
     expect(page).to_have_url(re.compile(r"/causes/#same-name$"))
     context.close()
+
+
+def test_phone_back_and_forward_walk_the_questions_and_headings_are_headings(
+    watched: PageWatch, base_url: str
+) -> None:
+    page = watched.page  # 390 px
+    page.goto(base_url + "checklist/")
+    progress = page.locator("#walker-progress")
+    expect(progress).to_have_text("第 1 步，共约 3 步", timeout=BOOT)
+    answer(page, "以上都不像")
+    expect(progress).to_have_text("第 2 步，共约 2 步")
+    for width, height in ((390, 844), (360, 740)):
+        page.set_viewport_size({"width": width, "height": height})
+        if width == 360:
+            page.go_back()
+            expect(progress).to_have_text("第 2 步，共约 2 步")
+        last = page.locator("#walker-view button", has_text="都不是，还是找不到原因")
+        touched = last.evaluate("(b) => b.getBoundingClientRect().bottom + scrollY")
+        last.click()
+        expect(page.locator("#walker-heading")).to_contain_text("往上反映")
+        # Answer first: the outcome's title is in view, clear of the top bar, and at
+        # most one screen from the last answer touched.
+        title, top, bar = page.evaluate(
+            """() => {
+                const box = document.querySelector("#walker-heading").getBoundingClientRect();
+                const bar = document.querySelector(".md-header").getBoundingClientRect();
+                return [box.top + scrollY, box.top, bar.bottom];
+            }"""
+        )
+        assert abs(title - touched) <= height and bar <= top < height, (width, touched, top)
+
+    # The phone's Back goes to the previous question, not off the walker.
+    page.go_back()
+    expect(progress).to_have_text("第 2 步，共约 2 步")
+    expect(page).to_have_url(re.compile(r"checklist/\?a=stage=none$"))
+    page.go_back()
+    expect(progress).to_have_text("第 1 步，共约 3 步")
+    expect(page).to_have_url(re.compile(r"checklist/$"))
+    page.go_forward()
+    expect(progress).to_have_text("第 2 步，共约 2 步")
+    page.go_forward()
+    expect(page.locator("#walker-heading")).to_contain_text("往上反映")
+    expect(page).to_have_url(re.compile(r"\?a=stage=none,other-check=nothing$"))
+
+    # The result's parts are headings, and look like headings on screen and on paper.
+    names = ["接下来这样做", "要准备的材料", "找谁"]
+    for name in names:
+        expect(page.get_by_role("heading", name=name, level=3)).to_have_count(1)
+    for media in ("screen", "print"):
+        page.emulate_media(media=media)
+        looks = page.evaluate(
+            """(names) => {
+                const body = getComputedStyle(document.querySelector(".pos-walker__card p"));
+                return [...document.querySelectorAll(".pos-walker__part h3")]
+                    .filter((h) => names.includes(h.textContent))
+                    .map((h) => {
+                        const s = getComputedStyle(h);
+                        return [h.textContent, Number(s.fontWeight),
+                                parseFloat(s.fontSize) / parseFloat(body.fontSize)];
+                    });
+            }""",
+            names,
+        )
+        assert len(looks) == 3, looks
+        for name, weight, size in looks:
+            assert weight >= 700 and size >= 1.1, (media, name, weight, size)
+    # A shared link to a result opens at the result: its first steps are on the first screen.
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(base_url + "checklist/?a=stage=none,other-check=nothing")
+    steps = page.get_by_role("heading", name="接下来这样做", level=3)
+    expect(steps).to_be_visible()
+    top = steps.evaluate("(h) => h.getBoundingClientRect().bottom")
+    assert top < 740, top
+    assert not watched.errors, watched.errors

@@ -8,7 +8,7 @@
 // Nothing is sent anywhere: the worker runs on this device.
 
 import { isCustomField, markField, readContract, readCustom } from "./contract.js";
-import { alive, byData, el, row, setText, showMessage } from "./dom.js";
+import { alive, byData, el, setText, showMessage } from "./dom.js";
 import { ask, sendFile } from "./runtime/client.js";
 import { runTool } from "./runtime/status.js";
 
@@ -179,6 +179,19 @@ function chosenMapping({ root, $ }) {
 
 const count = (value) => value.toLocaleString("zh-CN");
 
+/**
+ * A table row whose cells carry their column's name (data-label), so on a
+ * phone CSS can lay each row out as a card with the names beside the figures.
+ */
+function labelledRow(table, cells) {
+  const labels = [...table.querySelectorAll("thead th")].map((th) => th.textContent.trim());
+  const tr = document.createElement("tr");
+  cells.forEach((text, index) => {
+    tr.append(el("td", text, { "data-label": labels[index] || "" }));
+  });
+  return tr;
+}
+
 function renderSummary({ outputs, $ }, reply) {
   setText(outputs.rows, count(reply.rows));
   setText(outputs.checked, count(reply.checked));
@@ -205,50 +218,64 @@ function renderChanges({ $ }, reply) {
     );
   });
   $("#statement-changes").replaceChildren(...changes);
-  $("#statement-changes-title").hidden = changes.length === 0;
+  $("#statement-changes-box").hidden = changes.length === 0;
   return changes;
 }
 
 function renderChannels({ $ }, reply) {
-  $("#statement-channels tbody").replaceChildren(
+  const table = $("#statement-channels");
+  table.tBodies[0].replaceChildren(
     ...reply.channels.map((c) =>
-      row([
+      labelledRow(table, [
         c.channel_short,
         count(c.rows),
-        c.amount,
-        c.fee,
+        `${c.amount} 元`,
+        `${c.fee} 元`,
         c.effective_rate,
-        c.expected_rate,
+        c.contract,
         `${c.overcharge} 元`,
       ]),
     ),
   );
 }
 
-function renderChart({ $ }, reply, changes) {
-  const chart = $("#statement-chart");
+const darkScheme = () => document.body.getAttribute("data-md-color-scheme") === "slate";
+
+/** The drawing for the scheme on screen; an <img> cannot follow the page's colours. */
+function showChart({ $, reply }) {
+  if (!reply || !reply.chart_svg) return;
+  const svg = darkScheme() ? reply.chart_svg_dark : reply.chart_svg;
+  // An <img> never runs anything inside the SVG.
+  $("#statement-chart").src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
+}
+
+function renderChart(tool, reply, changes) {
+  const { $ } = tool;
   $("#statement-chart-box").hidden = !reply.chart_svg;
   if (!reply.chart_svg) return;
-  // An <img> never runs anything inside the SVG.
-  chart.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(reply.chart_svg)}`;
-  chart.alt = changes.length
+  showChart(tool);
+  $("#statement-chart").alt = changes.length
     ? `实际费率随日期变化的折线图。${changes.map((li) => li.textContent).join("")}`
-    : "实际费率随日期变化的折线图：各支付方式都和合同一致。";
+    : "实际费率随日期变化的折线图：没有哪种支付方式的费率从某天起一直偏高。";
 }
 
 function renderRejected({ $ }, reply) {
-  const rows = reply.rejected_rows.map((r) => row([String(r.line), r.reason]));
+  const table = $("#statement-rejected");
+  const rows = reply.rejected_rows.map((r) => labelledRow(table, [String(r.line), r.reason]));
   if (reply.rejected === 0)
     rows.push(el("tr", [el("td", "没有。每一行都读懂了。", { colspan: "2" })]));
-  $("#statement-rejected tbody").replaceChildren(...rows);
+  table.tBodies[0].replaceChildren(...rows);
 }
 
 function render(tool, reply) {
+  tool.reply = reply;
   tool.result.hidden = false;
   renderSummary(tool, reply);
   // How the file was read: which Excel sheet, a stray byte and its line.
   tool.$("#statement-notes").replaceChildren(...reply.notes.map((note) => el("li", note)));
   const changes = renderChanges(tool, reply);
+  setText(tool.$("#statement-service-text"), reply.service_text);
+  setText(tool.$("#statement-copy-status"), "");
   renderChannels(tool, reply);
   renderChart(tool, reply, changes);
   tool.flaggedRows = reply.flagged_rows;
@@ -261,10 +288,12 @@ function render(tool, reply) {
       ? "没有发现多收或少收。"
       : reply.flagged > shown
         ? `共 ${count(reply.flagged)} 笔，这里列出差额最大的 ${count(shown)} 笔；全部请下载 CSV。`
-        : `共 ${count(reply.flagged)} 笔。点表头可以排序。`,
+        : `共 ${count(reply.flagged)} 笔。点列名可以排序。`,
   );
   renderRejected(tool, reply);
   tool.csvText = reply.csv;
+  // Answer first: the summary's top at the top of the screen (CSS keeps it
+  // clear of the sticky header with scroll-margin).
   tool.result.scrollIntoView({ block: "start" });
 }
 
@@ -272,7 +301,8 @@ function render(tool, reply) {
 
 function sortValue(line, key) {
   if (key === "line") return line.line;
-  if (["amount", "fee", "expected", "difference"].includes(key)) return Number(line[key]);
+  // Python sends machine figures ("30580.00") beside the grouped ones it shows.
+  if (key in line.sort) return Number(line.sort[key]);
   return line[key];
 }
 
@@ -290,16 +320,17 @@ function renderFlagged({ root, $, flaggedRows, sort }) {
       key === sort.key ? (sort.descending ? "descending" : "ascending") : "none",
     );
   }
-  $("#statement-flagged tbody").replaceChildren(
+  const table = $("#statement-flagged");
+  table.tBodies[0].replaceChildren(
     ...rows.map((r) =>
-      row([
+      labelledRow(table, [
         String(r.line),
         r.time,
         r.channel_short,
-        r.amount,
-        r.fee,
-        r.expected,
-        r.difference,
+        `${r.amount} 元`,
+        `${r.fee} 元`,
+        `${r.expected} 元`,
+        `${r.difference} 元`,
         r.reason,
       ]),
     ),
@@ -313,6 +344,51 @@ function sortBy(tool, event) {
   const { sort } = tool;
   tool.sort = { key, descending: sort.key === key ? !sort.descending : key === "difference" };
   renderFlagged(tool);
+}
+
+// ---- copy for the provider's service chat -----------------------------------------
+
+/** Older browsers and plain-http pages have no navigator.clipboard: copy a selection. */
+function copyBySelection(text) {
+  const area = el("textarea", null, { readonly: "", class: "pos-statement__copy-area" });
+  area.value = text;
+  document.body.append(area);
+  area.select();
+  let done = false;
+  try {
+    done = document.execCommand("copy");
+  } catch {
+    done = false;
+  }
+  area.remove();
+  return done;
+}
+
+async function copyService({ $ }) {
+  const text = $("#statement-service-text").textContent;
+  const status = $("#statement-copy-status");
+  let done = false;
+  try {
+    if (navigator.clipboard && window.isSecureContext) {
+      await navigator.clipboard.writeText(text);
+      done = true;
+    }
+  } catch {
+    done = false;
+  }
+  if (!done) done = copyBySelection(text);
+  if (!done) {
+    // Last resort: select the text on the page for a long press.
+    const range = document.createRange();
+    range.selectNodeContents($("#statement-service-text"));
+    const selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+  }
+  setText(
+    status,
+    done ? "已复制，可以粘贴到客服对话里。" : "没能自动复制，已选中这段话，请长按复制。",
+  );
 }
 
 function download({ csvText }) {
@@ -353,9 +429,20 @@ export function mount(root) {
     flaggedRows: [],
     sort: { key: "line", descending: false },
     csvText: "",
+    reply: null,
     running: false,
   };
   const { $, form } = tool;
+  $("#statement-copy").addEventListener("click", () => copyService(tool));
+  // The palette toggle changes the body's scheme: swap the chart's drawing.
+  const schemeWatch = new MutationObserver(() => {
+    if (alive(root)) showChart(tool);
+    else schemeWatch.disconnect(); // instant navigation left this page
+  });
+  schemeWatch.observe(document.body, {
+    attributes: true,
+    attributeFilter: ["data-md-color-scheme"],
+  });
   $("#statement-flagged thead").addEventListener("click", (event) => sortBy(tool, event));
   $("#statement-download").addEventListener("click", () => download(tool));
   form.elements.plan.addEventListener("change", () => {

@@ -2,7 +2,8 @@
 // card. The walk itself (and every word) comes from calculator.api in the
 // worker; this file only renders replies as text and keeps the answers in the
 // URL (?a=question=answer,…, both the name and the answers written by Python)
-// so a result can be shared.
+// so a result can be shared. Each step is an entry in the browser's history,
+// so the phone's Back button goes to the previous question and Forward returns.
 
 import { readContract } from "./contract.js";
 import { alive, el, setText, showMessage } from "./dom.js";
@@ -114,7 +115,19 @@ function outcomeView(reply, share) {
   return [card];
 }
 
-function render(tool, reply, { focus }) {
+/**
+ * Keep the address in step with the walk: "push" adds a history entry (an
+ * answer, a step back, a restart), "replace" only corrects the current one
+ * (the first reply, or the browser's own Back and Forward). The state stays
+ * null: the theme's instant navigation treats entries with a state as its own.
+ */
+function record(share, history) {
+  if (window.location.search === new URL(share).search) return;
+  if (history === "push") window.history.pushState(null, "", share);
+  else window.history.replaceState(window.history.state, "", share);
+}
+
+function render(tool, reply, { focus, history, reveal }) {
   tool.current = reply;
   tool.root.dataset.view = reply.kind;
   setText(tool.progress, reply.progress);
@@ -124,24 +137,33 @@ function render(tool, reply, { focus }) {
   tool.back.disabled = reply.path.length === 0;
   tool.restart.disabled = reply.path.length === 0;
   tool.print.hidden = reply.kind !== "outcome";
-  if (window.location.search !== new URL(share).search) {
-    window.history.replaceState(window.history.state, "", share);
-  }
+  record(share, history);
+  // A shared link to a result opens at the result, not at the page's introduction.
+  if (reveal && reply.kind === "outcome") tool.main.scrollIntoView({ block: "start" });
   if (focus) tool.view.querySelector("#walker-heading").focus();
 }
 
 // ---- lifecycle -----------------------------------------------------------------
 
-async function go(tool, answers, { focus = true } = {}) {
-  if (tool.busy) return;
+async function go(tool, answers, { focus = true, history = "push", reveal = false } = {}) {
+  if (tool.busy) {
+    // Back pressed twice quickly: the last address wins once this step is shown.
+    if (history === "replace") tool.pending = answers;
+    return;
+  }
   tool.busy = true;
   try {
     const reply = await ask("walker_step", { answers });
     if (!alive(tool.root)) return;
     showMessage(tool.error, reply.error ? reply.error.message_zh : "");
-    render(tool, reply.error ? reply.restart : reply, { focus });
+    render(tool, reply.error ? reply.restart : reply, { focus, history, reveal });
   } finally {
     tool.busy = false;
+  }
+  if (tool.pending !== null) {
+    const next = tool.pending;
+    tool.pending = null;
+    go(tool, next, { history: "replace" });
   }
 }
 
@@ -159,7 +181,19 @@ function onReady(tool) {
   tool.status.hidden = true;
   tool.main.hidden = false;
   if (tool.staticTree) tool.staticTree.hidden = true;
-  go(tool, answersFromURL(tool.param), { focus: false });
+  go(tool, answersFromURL(tool.param), { focus: false, history: "replace", reveal: true });
+}
+
+/** The browser's Back or Forward within this page: show the step its address names. */
+function onHistory(tool) {
+  const listener = () => {
+    if (!alive(tool.root)) {
+      window.removeEventListener("popstate", listener); // instant navigation left the page
+      return;
+    }
+    if (!tool.main.hidden) go(tool, answersFromURL(tool.param), { history: "replace" });
+  };
+  window.addEventListener("popstate", listener);
 }
 
 export function mount(root) {
@@ -168,6 +202,7 @@ export function mount(root) {
     param: readContract(root).walker.param,
     current: null,
     busy: false,
+    pending: null, // answers of a Back or Forward that came while busy
   };
   root.hidden = false;
   tool.view.addEventListener("click", (event) => {
@@ -182,6 +217,7 @@ export function mount(root) {
   tool.restart.addEventListener("click", () => go(tool, ""));
   tool.print.addEventListener("click", () => window.print());
   tool.all.addEventListener("click", () => toggleStaticTree(tool));
+  onHistory(tool);
   runTool(root, tool.status, {
     note: "下面的文字版内容一样，可以直接看。",
     onReady: () => onReady(tool),

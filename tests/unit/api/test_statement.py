@@ -73,10 +73,12 @@ def test_result_keys_in_order() -> None:
         "rate_changes",
         "series",
         "chart_svg",
+        "chart_svg_dark",
         "flagged_rows",
         "rejected_rows",
         "rows_limited",
         "csv",
+        "service_text",
     ]
 
 
@@ -92,10 +94,16 @@ def test_a_flagged_row_word_for_word() -> None:
             "channel": "credit",
             "channel_name": "信用卡（贷记卡）",
             "channel_short": "信用卡",
-            "amount": "30580.00",
+            "amount": "30,580.00",
             "fee": "917.34",
             "expected": "183.48",
             "difference": "733.86",
+            "sort": {
+                "amount": "30580.00",
+                "fee": "917.34",
+                "expected": "183.48",
+                "difference": "733.86",
+            },
             "merchant": "小店",
             "terminal": "T1",
         }

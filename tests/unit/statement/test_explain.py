@@ -45,19 +45,19 @@ _CAP_AND_ADD_ON = {"channels": {"debit": {"rate_percent": D("0.5"), "cap": 25, "
             DEFAULT_PLAN,
             "信用卡,10000,63.00,",
             "fixed_add_on",
-            "多收了每笔 3.00 元的固定费用（合同没有），多收 3.00 元",
+            "多收了每笔 3.00 元的固定费用（合同没有）",
         ),
         (
             DEFAULT_PLAN,
             "信用卡,10000,65.00,",
             "fixed_add_on",
-            "多收了每笔 5.00 元的固定费用（合同没有），多收 5.00 元",
+            "多收了每笔 5.00 元的固定费用（合同没有）",
         ),
         (
             DEFAULT_PLAN,
             "借记卡,6000,31.00,",
             "fixed_add_on",
-            "多收了每笔 1.00 元的固定费用（合同没有），多收 6.00 元；"
+            "多收了每笔 1.00 元的固定费用（合同没有），共多收 6.00 元；"
             "合同每笔封顶 25.00 元也没有生效",
         ),
         (
@@ -163,7 +163,7 @@ def test_patterns_and_explanations_word_for_word(
         (
             "信用卡,10000,78.00",
             "信用卡,2500,19.50",
-            "多收了每笔 4.50 元的固定费用（合同没有），多收 4.50 元",
+            "多收了每笔 4.50 元的固定费用（合同没有）",
             "费率高于合同：按 0.78% 收取（合同 0.60%），多收 4.50 元",
         ),
         # Alone, 5.99 yuan on 100 reads as 5.99%; after the hike it is 2.99% + 3 yuan.
@@ -179,7 +179,7 @@ def test_patterns_and_explanations_word_for_word(
             "借记卡,6000,33.00",
             "费率高于合同：按 0.55% 收取（合同 0.50%），多收 8.00 元；"
             "合同每笔封顶 25.00 元也没有生效",
-            "多收了每笔 3.00 元的固定费用（合同没有），多收 8.00 元；"
+            "多收了每笔 3.00 元的固定费用（合同没有），共多收 8.00 元；"
             "合同每笔封顶 25.00 元也没有生效",
         ),
     ],
@@ -199,3 +199,15 @@ def test_the_memory_is_per_channel() -> None:
         "rate_above_contract",
         "fixed_add_on",
     ]
+
+
+@pytest.mark.parametrize("fee", ["63.00", "65.00", "60.50"])
+def test_an_add_on_that_is_the_whole_difference_is_said_once(fee: str) -> None:
+    row = checked(f"2025-03-05,T1,信用卡,10000,{fee},,小店")["flagged_rows"][0]
+    extra = f"{float(fee) - 60:.2f}"
+    assert row["reason"].count(extra) == 1, row["reason"]
+
+
+def test_amounts_in_reasons_have_thousands_separators() -> None:
+    row = checked("2025-03-05,T1,信用卡,200000,1234.57,,小店")["flagged_rows"][0]
+    assert row["reason"] == "多收 34.57 元：实收 1,234.57 元，合同应收 1,200.00 元"

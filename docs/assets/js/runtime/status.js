@@ -26,14 +26,14 @@ function megabytes(bytes) {
 function showLoading(label, bar, s) {
   if (s.state === "starting") {
     bar.removeAttribute("value");
-    label.textContent = "正在加载计算引擎：下载完成，正在启动……";
+    label.textContent = "正在加载：下载完成，正在启动……";
   } else if (s.total) {
     bar.value = s.loaded / s.total;
     const percent = Math.floor((100 * s.loaded) / s.total);
-    label.textContent = `正在加载计算引擎：已下载 ${megabytes(s.loaded)} / ${megabytes(s.total)} MB（${percent}%）`;
+    label.textContent = `正在加载：已下载 ${megabytes(s.loaded)} / ${megabytes(s.total)} MB（${percent}%）`;
   } else {
     bar.removeAttribute("value");
-    label.textContent = "正在加载计算引擎……";
+    label.textContent = "正在加载，请稍候……";
   }
 }
 
