@@ -98,6 +98,7 @@ class Summary:
     flagged: list[Finding]
     rejected: list[Finding]
     channels: list[ChannelTotal]
+    skipped: list[Finding]
     patterns: list[PatternTotal]
     rate_changes: list[RateChange]
     series: list[DayPoint]
@@ -112,7 +113,8 @@ class Summary:
 
     @property
     def adds_up(self) -> bool:
-        return self.fine + len(self.flagged) + len(self.rejected) == self.rows
+        counted = self.fine + len(self.flagged) + len(self.rejected) + len(self.skipped)
+        return counted == self.rows
 
     def shown_flagged(self, limit: int | None) -> list[Finding]:
         """At most `limit` flagged rows, the biggest overcharges: what a merchant acts on."""
@@ -135,6 +137,7 @@ def summarise(checker: Checker) -> Summary:
         flagged=[f for f in checker.findings if f.status == "flagged"],
         rejected=[f for f in checker.findings if f.status == "rejected"],
         channels=channel_totals(days),
+        skipped=[f for f in checker.findings if f.status == "skipped"],
         patterns=pattern_totals(checker.findings),
         rate_changes=rate_changes(days, checker.patterns),
         series=series(days),
@@ -239,7 +242,7 @@ def findings_csv(findings: list[Finding]) -> str:
             difference = sign + format_yuan(abs(f.difference))
         cells = (
             str(f.line),
-            "有问题" if flagged else "无法核对",
+            "有问题" if flagged else ("不是消费" if f.status == "skipped" else "无法核对"),
             f.reason,
             f.time,
             CHANNELS.get(f.channel, f.channel) if flagged else f.channel,
