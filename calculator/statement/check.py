@@ -235,7 +235,8 @@ class Checker:
         self._amounts: dict[str, Decimal | str] = {}
         self._fees: dict[str, Decimal | str] = {}
         self._settled: dict[str, Decimal | str] = {}
-        self._dates: dict[str, str | None] = {}
+        self._dates: dict[str, str | None] = {}  # a cell's first word -> ISO date
+        self._cells: dict[str, str | None] = {}  # a whole cell -> ISO date
         self._channels: dict[str, str | None] = {}
         self._kinds: dict[str, str | None] = {}
         self._contract_fees: dict[str, ContractFee | str] = {}
@@ -295,9 +296,15 @@ class Checker:
                     continue
             day = ""
             if raw_date:
-                day = dates.get(raw_date, "")
+                # Timestamps are mostly distinct, their days few: look the
+                # first word up; date_of reads only a cell's start, so when
+                # that word is a date the whole cell is that date.
+                word = raw_date.partition(" ")[0]
+                day = dates.get(word, "")
                 if day == "":
-                    day = dates[raw_date] = date_of(clean_cell(raw_date))
+                    day = dates[word] = date_of(word)
+                if day is None and word != raw_date:
+                    day = self._date(raw_date)
                 if day is None:
                     if self._skip_total(line, cells):
                         continue
@@ -405,6 +412,13 @@ class Checker:
                 )
         sums.sale_amount, sums.sale_fee = sale_amount, sale_fee
         self.position = stop
+
+    def _date(self, raw: str) -> str | None:
+        """date_of a whole cell as written (="2025-03-01 10:00", 2025 - 3 - 1), cached."""
+        day = self._cells.get(raw, "")
+        if day == "":
+            day = self._cells[raw] = date_of(clean_cell(raw))
+        return day
 
     # --- the slow paths: rows that are not a plain sale ---------------------
 
