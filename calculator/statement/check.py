@@ -478,6 +478,9 @@ class Checker:
         """A void, reversal, refund or pre-authorisation; a total or repeated header; a bad row."""
         if self._skip_total(line, cells):
             return
+        if kind is None and self._header and self._repeats_header(cells):
+            self._skip(line, cells, "header", "表头重复（分页处），不是交易")
+            return
         if kind is None and raw_kind and amount is None:
             self._reject(
                 line, cells, f"交易类型“{cut(clean_cell(raw_kind))}”认不出，不知道是不是消费"

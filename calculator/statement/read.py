@@ -357,18 +357,24 @@ def _record_pattern(delimiter: str) -> re.Pattern[str]:
 def _quoted(lines: list[str], start: int, delimiter: str) -> tuple[list[str], int] | str:
     """Cells of a quoted record starting at lines[start] and the lines it spans; or why not.
 
-    A quoted cell may hold line breaks, but only for a few lines: a stray
-    opening quote must not swallow the rest of the file, so past that the
-    record is refused and the next line is read on its own.
+    A quoted cell may hold line breaks, but only for a few lines that do not
+    look like records themselves: a stray opening quote must not swallow the
+    rows after it, so the record is refused and the next line is read on its
+    own.
     """
     fullmatch = _record_pattern(delimiter).fullmatch
     text = lines[start]
+    # A line as wide as this one is a record of its own, not the rest of a cell.
+    width = max(2, text.count(delimiter))
     for used in range(1, MAX_QUOTED_LINES + 1):
         if fullmatch(text):
             return next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)), used
         if start + used >= len(lines) or len(text) > MAX_LINE_CHARS:
             break
-        text += "\n" + lines[start + used]
+        following = lines[start + used]
+        if following.count(delimiter) >= width:
+            return "这一行的引号没有配对（下一行已是另一笔交易），这一行没有核对：请检查这一行"
+        text += "\n" + following
     if start + used >= len(lines):
         return "这一行的引号没有配对（到文件末尾也没有闭合），这一行没有核对：请检查这一行"
     return "这一行的引号没有配对或位置不对，这一行没有核对：请检查这一行"

@@ -41,7 +41,19 @@ def test_1_an_open_quote_is_an_error_naming_its_line_and_later_rows_are_read() -
     result = check(text)
     assert counts(result) == (3, 0, 2, 1) and result["adds_up"]
     status, reason = by_line(result)[2]
-    assert status == "rejected" and "引号没有配对" in reason and "文件末尾" in reason
+    assert status == "rejected" and "引号没有配对" in reason and "另一笔交易" in reason
+
+
+def test_1_a_quote_open_at_the_end_of_the_file_names_its_line() -> None:
+    text = "交易时间,卡类型,交易金额,手续费,备注\n2025-03-01,信用卡,1000.00,6.00,ok\n"
+    result = check(text + '2025-03-02,信用卡,1000.00,6.00,"老王烧烤\n')
+    assert counts(result) == (2, 1, 0, 1)
+    assert by_line(result) == {
+        3: (
+            "rejected",
+            "这一行的引号没有配对（到文件末尾也没有闭合），这一行没有核对：请检查这一行",
+        )
+    }
 
 
 def test_1_a_quoted_cell_may_span_lines_but_a_stray_quote_never_merges_rows() -> None:
