@@ -241,7 +241,8 @@ class Checker:
         self._kinds: dict[str, str | None] = {}
         self._contract_fees: dict[str, ContractFee | str] = {}
         self._rules: dict[str, ChannelRule | str] = {}
-        self._sales: dict[Decimal, list[int]] = {}  # amount -> lines of sales a void may match
+        # (channel, amount) -> lines of the sales a void or reversal may cancel
+        self._sales: dict[tuple[str, Decimal], list[int]] = {}
         header = [header_key_plain(c) for c in table.header]
         self._header = header
 
@@ -389,7 +390,7 @@ class Checker:
             sale_amount += amount
             sale_fee += charged
             if i_kind >= 0:
-                sales.setdefault(amount, []).append(line)
+                sales.setdefault((channel, amount), []).append(line)
             difference = deducted - expected
             totals = days.get((day, channel))
             if totals is None:
@@ -510,7 +511,16 @@ class Checker:
             sums.back_fee += fee
         reason = KIND_REASONS[kind]
         if kind in (VOID, REVERSAL):
-            matched = self._sales.get(abs(amount))
+            raw_channel = self._raw(cells, "channel")
+            channel = channel_of(clean_cell(raw_channel)) if raw_channel else None
+            if channel is None:
+                channel = self._channel_fallback(
+                    cells,
+                    self.table.columns.get("channel_alt", -1),
+                    raw_channel,
+                    self.table.channel_default,
+                )
+            matched = self._sales.get((channel, abs(amount)))
             if matched:
                 reason = f"{KIND_NAMES[kind]}：对应第 {matched.pop()} 行的消费，不按消费核对"
             else:
