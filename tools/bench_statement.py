@@ -61,6 +61,47 @@ def statement(rows: int, seed: int = 6) -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode("gb18030")
 
 
+def irregular(rows: int, seed: int = 7) -> bytes:
+    """Every row flagged, written the untidy ways real exports are.
+
+    Quoted grouped amounts, trailing dots, fees written as deductions, dates
+    in several forms, a random wrong fee on each row (no two alike, so no
+    cache of explanations helps): the row loop's slow path, 100,000 times.
+    """
+    rng = random.Random(seed)
+    lines = [
+        "商户交易明细（测试数据）",
+        "交易日期,交易时间,卡类型,交易金额,手续费,结算金额,商户名称",
+    ]
+    for i in range(rows):
+        day = dt.date(2025, 1, 1) + dt.timedelta(days=i * 90 // rows)
+        kind, rate = rng.choice(KINDS)
+        amount = Decimal(rng.randint(1000, 5_000_000)) / 100
+        fee = (amount * Decimal(rate)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        if kind == "借记卡":
+            fee = min(fee, Decimal(25))
+        fee += Decimal(rng.randint(2, 900)) / 100  # always more than a fen off
+        written = rng.choice(
+            [
+                f'"{amount:,.2f}"',
+                f"{amount:.2f}",
+                f"{amount:.0f}." if amount == int(amount) else f"{amount:.2f}",
+            ]
+        )
+        dates = [day.isoformat(), f"{day.year}/{day.month}/{day.day}", day.strftime("%Y%m%d")]
+        cells = [
+            rng.choice(dates),
+            f"{rng.randint(8, 21):02d}:{rng.randint(0, 59):02d}",
+            kind,
+            written,
+            rng.choice([f"{fee:.2f}", f"-{fee:.2f}"]),
+            f"{amount - fee:.2f}",
+            "测试小店",
+        ]
+        lines.append(",".join(cells))
+    return ("\r\n".join(lines) + "\r\n").encode("gb18030")
+
+
 def cpython(data: bytes, repeats: int) -> dict:
     return time_statement(base64.b64encode(data).decode("ascii"), repeats)
 

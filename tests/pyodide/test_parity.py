@@ -74,7 +74,7 @@ def test_hostile_and_realistic_requests_answered_alike(
     parity: tuple[list[str], list[str], dict],
 ) -> None:
     """Issue 13: 5,000-deep nesting and 1e-999999 get a Chinese error, never a dead
-    worker; a 2 MB line gives a small mapping preview; realistic exports read alike."""
+    worker; an 800 KB line gives a small mapping preview; realistic exports read alike."""
     fees, statement, result = parity
     got = [json.loads(r) for r in result["replies"][len(fees) + len(statement) :]]
     assert len(got) == len(bounds_requests())
