@@ -1,7 +1,8 @@
 """Benchmark: check a generated 100,000-row statement in CPython and in Pyodide.
 
 Prints both timings and their ratio and writes bench/results/statement.json.
-Goals: CPython under 2 s; Pyodide under 3x CPython on this machine.
+Goals: CPython under 1.5 s; Pyodide under 3x CPython on this machine; a file of
+irregular rows (every row flagged, written untidily) at most 3x the clean file.
 Timings are the best of a few runs of the statement_check api on base64 bytes (decode,
 split, check, summary, chart and CSV), plus the full call_json round trip.
 
@@ -138,9 +139,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--no-pyodide", action="store_true", help="CPython figures only")
     args = parser.parse_args()
     data = statement(args.rows)
     native = cpython(data, args.repeats)
+    untidy = cpython(irregular(args.rows), args.repeats)
+    best_i = min(untidy["check"])
+    if args.no_pyodide:
+        print(f"{args.rows:,} rows: {native['counts']}")
+        print(f"CPython {native['python']}: clean {min(native['check']):.3f} s")
+        print(f"CPython irregular (every row flagged): {best_i:.3f} s, {untidy['counts']}")
+        print(f"ratio irregular/clean: {best_i / min(native['check']):.2f} (goal <= 3)")
+        return
     browser = pyodide(data, args.repeats)
     if native["counts"] != browser["counts"]:
         raise SystemExit(f"CPython and Pyodide disagree: {native['counts']} {browser['counts']}")
@@ -162,8 +172,13 @@ def main() -> None:
             "call_json_best_s": round(min(browser["call_json"]), 3),
         },
         "ratio": round(best_p / best_c, 2),
-        "goals": {"cpython_s": 2.0, "ratio": 3.0},
-        "met": best_c < 2.0 and best_p / best_c < 3.0,
+        "irregular": {
+            "counts": untidy["counts"],
+            "cpython_best_s": round(best_i, 3),
+            "ratio_to_clean": round(best_i / best_c, 2),
+        },
+        "goals": {"cpython_s": 1.5, "ratio": 3.0, "irregular_ratio": 3.0},
+        "met": best_c < 1.5 and best_p / best_c < 3.0 and best_i / best_c <= 3.0,
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
@@ -174,7 +189,11 @@ def main() -> None:
     print(
         f"Pyodide {browser['python']}: {best_p:.3f} s (call_json {min(browser['call_json']):.3f} s)"
     )
-    print(f"ratio Pyodide/CPython: {best_p / best_c:.2f} (goals: CPython < 2 s, ratio < 3)")
+    print(f"ratio Pyodide/CPython: {best_p / best_c:.2f} (goals: CPython < 1.5 s, ratio < 3)")
+    print(
+        f"CPython irregular (every row flagged): {best_i:.3f} s, {untidy['counts']}; "
+        f"{best_i / best_c:.2f}x the clean file (goal <= 3)"
+    )
     print(f"written to {RESULTS.relative_to(ROOT)}")
 
 

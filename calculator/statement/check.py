@@ -240,6 +240,7 @@ class Checker:
         self._channels: dict[str, str | None] = {}
         self._kinds: dict[str, str | None] = {}
         self._contract_fees: dict[str, ContractFee | str] = {}
+        self._shown: dict[str, str] = {}  # a raw cell -> as findings show it
         self._rules: dict[str, ChannelRule | str] = {}
         # (channel, amount) -> lines of the sales a void or reversal may cancel
         self._sales: dict[tuple[str, Decimal], list[int]] = {}
@@ -559,7 +560,10 @@ class Checker:
         why = self.explainer.explain(
             channel, breakdown, deducted, hidden if hidden > TOLERANCE else ZERO
         )
-        self.patterns.setdefault(channel, Counter())[why.pattern] += 1
+        counter = self.patterns.get(channel)
+        if counter is None:
+            counter = self.patterns[channel] = Counter()
+        counter[why.pattern] += 1
         self.findings.append(
             Finding(
                 line=line,
@@ -567,9 +571,10 @@ class Checker:
                 reason=why.text,
                 time=raw_time,
                 channel=channel,
-                amount=format_yuan(amount),
-                fee=format_yuan(deducted),
-                expected=format_yuan(breakdown.fee),
+                # Whole fen already: format_yuan's rounding would change nothing.
+                amount=f"{amount:.2f}",
+                fee=f"{deducted:.2f}",
+                expected=f"{breakdown.fee:.2f}",
                 difference=difference,
                 pattern=why.pattern.code,
                 merchant=self._cell(cells, "merchant"),
@@ -597,7 +602,14 @@ class Checker:
         return cells[index].strip() if 0 <= index < len(cells) else ""
 
     def _cell(self, cells: list[str], name: str) -> str:
-        return cut(clean_cell(self._raw(cells, name)))
+        """A cell as shown in findings; cached, since names and terminals repeat."""
+        raw = self._raw(cells, name)
+        shown = self._shown.get(raw)
+        if shown is None:
+            shown = cut(clean_cell(raw))
+            if len(self._shown) < 100_000:
+                self._shown[raw] = shown
+        return shown
 
     def _when(self, cells: list[str]) -> str:
         """The date and time as written; both cells when the export splits them."""

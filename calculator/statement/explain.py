@@ -180,19 +180,10 @@ _STEPS = ((10_000, _BASIS_POINT, _ADD_ON_FEN), (100_000, _TENTH_POINT, (0,)))
 
 def _whole_fen(amount: Decimal, charged: Decimal, fixed: Decimal) -> tuple[int, int, int] | None:
     """Amount, charged fee and add-on in fen when all three are whole fen, else None."""
-    values = (amount * 100, charged * 100, fixed * 100)
-    if any(v != v.to_integral_value() for v in values):
+    a, c, f = amount * 100, charged * 100, fixed * 100
+    if a % 1 or c % 1 or f % 1:
         return None
-    return int(values[0]), int(values[1]), int(values[2])
-
-
-def _half_even(numerator: int, denominator: int) -> int:
-    """numerator / denominator rounded half to even (both positive)."""
-    quotient, remainder = divmod(numerator, denominator)
-    twice = 2 * remainder
-    if twice > denominator or (twice == denominator and quotient % 2):
-        quotient += 1
-    return quotient
+    return int(a), int(c), int(f)
 
 
 def _fit_in_fen(amount: int, charged: int, base_fixed: int) -> _Fit | None:
@@ -204,12 +195,18 @@ def _fit_in_fen(amount: int, charged: int, base_fixed: int) -> _Fit | None:
     up to the fen, exactly what quantize_fen(amount * rate + fixed) computes.
     """
     for scale, step, add_ons in _STEPS:
+        twice_scale = 2 * scale
+        twice_amount = 2 * amount
         for add_on in add_ons:
             fixed = base_fixed + add_on
             rest = charged - fixed
             if rest < 0:
                 break
-            k = _half_even(rest * scale, amount)
-            if fixed + (2 * amount * k + scale) // (2 * scale) == charged:
+            # k = rest x scale / amount, rounded half to even (the Decimal quantize).
+            k, remainder = divmod(rest * scale, amount)
+            twice = 2 * remainder
+            if twice > amount or (twice == amount and k & 1):
+                k += 1
+            if fixed + (twice_amount * k + scale) // twice_scale == charged:
                 return _Fit(Decimal(k) * step, Decimal(fixed) / 100)
     return None
