@@ -372,7 +372,10 @@ def _quoted(lines: list[str], start: int, delimiter: str) -> tuple[list[str], in
         if start + used >= len(lines) or len(text) > MAX_LINE_CHARS:
             break
         following = lines[start + used]
-        if following.count(delimiter) >= width:
+        # The part of the next line that would sit inside the open cell: a
+        # remark's second line holds a few words; a whole row there means the
+        # quote was stray.
+        if following.partition('"')[0].count(delimiter) >= width:
             return "这一行的引号没有配对（下一行已是另一笔交易），这一行没有核对：请检查这一行"
         text += "\n" + following
     if start + used >= len(lines):
