@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
+import stat
 import sys
 from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, NoReturn
 
 from calculator import api
-from calculator.core.channels import CHANNELS
+from calculator.core.channels import CHANNELS, SHORT_NAMES
 from calculator.core.errors import DataError
 from calculator.fees.estimate import MIX_EXAMPLE, split_mix_text
 from calculator.walker import tree as walker_tree
@@ -23,10 +27,45 @@ from calculator.walker.walk import longest_path
 EXIT_BAD_INPUT = 2
 
 
+# argparse's own messages, in the reader's language, each with what fixes it.
+_ARGPARSE_ZH = (
+    (re.compile(r"the following arguments are required: (.+)"), "缺少参数：{0}（请补上这些参数）"),
+    (re.compile(r"unrecognized arguments: (.+)"), "不认识的参数：{0}（用 -h 查看可用的参数）"),
+    (re.compile(r"argument (\S+): expected one argument"), "{0} 后面要跟一个值"),
+    (
+        re.compile(r"argument (\S+): invalid choice: '?([^' ]*)'?.*\(choose from (.+)\)"),
+        "{0} 不能是 {1}，可选：{2}",
+    ),
+    (re.compile(r"argument (\S+): not allowed with argument (\S+)"), "{0} 和 {1} 不能一起用"),
+    (re.compile(r"argument (\S+): (.+)"), "{0}：{1}"),
+)
+
+
+def _argparse_zh(message: str) -> str:
+    for pattern, template in _ARGPARSE_ZH:
+        found = pattern.search(message)
+        if found:
+            return template.format(*found.groups())
+    return message
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        self.exit(EXIT_BAD_INPUT, f"参数不对：{message}\n")
+        self.exit(EXIT_BAD_INPUT, f"参数不对：{_argparse_zh(message)}\n")
+
+
+def channel_arg(value: str) -> str:
+    """--channel as an id (credit) or as a merchant writes it (信用卡, 贷记卡, 微信).
+
+    A word we cannot place is passed on as typed, so the api's own Chinese
+    message (which names every choice) answers it.
+    """
+    if value in CHANNELS:
+        return value
+    from calculator.statement.read import channel_of
+
+    return channel_of(value) or value
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -36,7 +75,12 @@ def _build_parser() -> argparse.ArgumentParser:
     def transaction(name: str, value: str, help_text: str) -> None:
         cmd = sub.add_parser(name, help=help_text)
         cmd.add_argument(value, help="金额，例如 10000、10,000.50、1.5万")
-        cmd.add_argument("--channel", required=True, help="支付方式：" + ", ".join(CHANNELS))
+        cmd.add_argument(
+            "--channel",
+            required=True,
+            type=channel_arg,
+            help="支付方式：" + "、".join(f"{SHORT_NAMES[c]}（{c}）" for c in CHANNELS),
+        )
         cmd.add_argument("--plan", default=api.DEFAULT_PLAN, help="费率方案 id")
         cmd.add_argument("--plans", metavar="FILE", help="另一个费率数据文件（TOML）")
 
@@ -209,7 +253,9 @@ def _add_statement(sub: Any) -> None:  # noqa: ANN401 - argparse's private subpa
         metavar="FIELD=COL,...",
         help="表头认不出时手动指定列（从 1 数）：amount=5,fee=6,channel=4,time=3",
     )
-    cmd.add_argument("--channel", help="整份账单的支付方式（没有支付方式列时）")
+    cmd.add_argument(
+        "--channel", type=channel_arg, help="整份账单的支付方式（没有支付方式列时），如 信用卡"
+    )
 
 
 def _mapping(args: argparse.Namespace) -> dict[str, Any] | None:
@@ -221,20 +267,72 @@ def _mapping(args: argparse.Namespace) -> dict[str, Any] | None:
             continue
         name, _, column = part.partition("=")
         if not column.strip().isdigit() or int(column) < 1:
-            raise ValueError(f"--map 写法不对：{part}（应为 字段=列号，列号从 1 数）")
+            raise ValueError(
+                f"--map 写法不对：{part}（应为 字段=列号，列号从 1 数，"
+                "例如 --map amount=5,fee=6,channel=4）"
+            )
         mapping[name.strip()] = int(column) - 1
     if args.channel:
+        if args.channel not in CHANNELS:
+            names = "、".join(f"{SHORT_NAMES[c]}（{c}）" for c in CHANNELS)
+            raise ValueError(f"--channel 认不出“{args.channel}”，可写：{names}")
         mapping["channel_default"] = args.channel
     return mapping
 
 
-def _run_statement(args: argparse.Namespace) -> tuple[int, dict[str, Any] | None, str]:
+def _read_file(name: str) -> bytes | str:
+    """The export's bytes, or a Chinese reason; never reads more than the size limit.
+
+    Checked before reading: a 1 GB file is refused at once, and a device or a
+    pipe (/dev/zero, a FIFO) is refused instead of read forever.
+    """
+    from calculator.statement.read import MAX_BYTES
+
+    limit_mb = MAX_BYTES // 1024 // 1024
     try:
-        data = Path(args.file).read_bytes()
+        info = os.stat(name)
+        if not stat.S_ISREG(info.st_mode):
+            kind = "文件夹" if stat.S_ISDIR(info.st_mode) else "设备或管道"
+            return f"{name} 是{kind}，不是导出的账单文件：请给出 CSV 或 Excel 文件的路径。"
+        if info.st_size > MAX_BYTES:
+            size = info.st_size / 1024 / 1024
+            return f"文件太大（{size:.0f} MB，上限 {limit_mb} MB）：请按月分开导出后逐个核对。"
+        with open(name, "rb") as file:
+            data = file.read(MAX_BYTES + 1)
     except OSError as error:
-        return EXIT_BAD_INPUT, None, f"文件读不了：{args.file}（{error.strerror or error}）"
+        return f"文件读不了：{name}（{error.strerror or error}）"
+    if len(data) > MAX_BYTES:  # grew while we looked
+        return f"文件太大（超过 {limit_mb} MB）：请按月分开导出后逐个核对。"
+    return data
+
+
+def _custom(text: str | None) -> dict[str, Any] | None:
+    """--custom as JSON; numbers stay exact (Decimal), mistakes are answered in Chinese."""
+    if not text:
+        return None
     try:
-        custom = json.loads(args.custom) if args.custom else None
+        custom = json.loads(text, parse_float=Decimal)
+    except (ValueError, RecursionError) as error:
+        where = (
+            f"（第 {error.colno} 个字符附近）" if isinstance(error, json.JSONDecodeError) else ""
+        )
+        raise ValueError(
+            f"--custom 不是合法的 JSON{where}：请写成 "
+            '\'{"channels": {"credit": {"rate_percent": 0.6}}}\'（注意用英文双引号）'
+        ) from None
+    if not isinstance(custom, dict):
+        raise ValueError(
+            '--custom 应是一个 JSON 对象，例如 \'{"channels": {"credit": {"rate_percent": 0.6}}}\''
+        )
+    return custom
+
+
+def _run_statement(args: argparse.Namespace) -> tuple[int, dict[str, Any] | None, str]:
+    data = _read_file(args.file)
+    if isinstance(data, str):
+        return EXIT_BAD_INPUT, None, data
+    try:
+        custom = _custom(args.custom)
         mapping = _mapping(args)
     except ValueError as error:
         return EXIT_BAD_INPUT, None, f"参数不对：{error}"
@@ -261,7 +359,8 @@ def _run_statement(args: argparse.Namespace) -> tuple[int, dict[str, Any] | None
         return (
             EXIT_BAD_INPUT,
             None,
-            f"{result['message_zh']}\n{columns}\n用 --map amount=列号,fee=列号,channel=列号 指定。",
+            f"{result['message_zh']}\n{columns}\n用 --map amount=列号,fee=列号,channel=列号 指定"
+            "（列号从 1 数）；整份账单只有一种支付方式时可改用 --channel 信用卡。",
         )
     out = {
         key: result[key]
@@ -272,17 +371,23 @@ def _run_statement(args: argparse.Namespace) -> tuple[int, dict[str, Any] | None
             "checked",
             "flagged",
             "rejected",
+            "skipped",
             "overcharge",
             "undercharge",
             "channels",
             "patterns",
             "rate_changes",
+            "notices",
+            "refunds",
+            "notes",
         )
     }
     out["findings"] = sorted(
-        result["flagged_rows"] + result["rejected_rows"], key=lambda r: r["line"]
+        result["flagged_rows"] + result["rejected_rows"] + result["skipped_rows"],
+        key=lambda r: r["line"],
     )
-    code = EXIT_FINDINGS if out["flagged"] or out["rejected"] else 0
+    disagrees = any(n["finding"] for n in result["notices"])
+    code = EXIT_FINDINGS if out["flagged"] or out["rejected"] or disagrees else 0
     return code, out, ""
 
 

@@ -197,3 +197,34 @@ def statement_requests() -> list[str]:
     requests.append(json.dumps({"fn": "statement_result", "args": {"job": job, "limit": 50}}))
     requests.append(json.dumps({"fn": "statement_result", "args": {"job": job}}))
     return requests
+
+
+def bounds_requests() -> list[str]:
+    """Hostile and realistic requests of issue 13: deep nesting, huge exponents, one very
+    wide line, and exports with voids, totals, separate date columns and semicolons."""
+    realistic = (
+        "商户对账单\n汇总,交易金额,手续费\n合计,2000.00,12.00\n\n"
+        "交易日期;交易时间;交易类型;卡类型;支付方式;交易金额;手续费;结算金额;备注\n"
+        '2025/3/1;10:00;消费;--;微信支付;1000.00;3.80;996.20;"两行\n备注"\n'
+        "2025/3/1;10:05;消费撤销;信用卡;;1000.00;-6.00;-994.00;\n"
+        "2025/3/2;bad;消费;信用卡;;1000.00;6.00;994.00;\n"
+        "20250303;10:00;退货;借记卡;;-50.00;0;-50.00;\n"
+        '3/4/2025;10:00;消费;借记卡小计;;"1,000.00";5.00;995.00;李"四\n'
+        "合计;;;;;2000.00;9.80;;\n"
+    )
+    cases = [
+        {"fn": "statement_check", "args": {"text": realistic}},
+        {"fn": "statement_check", "args": {"text": realistic.replace(";", ",")}},
+        {"fn": "statement_open", "args": {"text": "1," * 400_000 + "\n2,3\n"}},
+        {
+            "fn": "statement_check",
+            "args": {"text": '交易时间,卡类型,交易金额,手续费,备注\n2025-03-01,信用卡,1,0.01,"x\n'},
+        },
+    ]
+    requests = [json.dumps(c, ensure_ascii=False) for c in cases]
+    deep = '{"fn": "fee", "args": {"amount": "1", "channel": "credit", "x": '
+    requests.append(deep + "[" * 5000 + "]" * 5000 + "}}")
+    requests.append(deep + '{"a": ' * 5000 + "1" + "}" * 5000 + "}}")
+    rate = '{"fn": "fee", "args": {"amount": "100", "channel": "credit", "custom": '
+    requests.append(rate + '{"channels": {"credit": {"rate_percent": 1e-999999}}}}}')
+    return requests

@@ -9,6 +9,7 @@ builds its replies in its own module here; this one only dispatches.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -35,6 +36,51 @@ def safe_call(name: str, **kwargs: Any) -> Result:
         return {"error": error.as_dict()}
 
 
+# What a request may hold. Pyodide's stack is far smaller than CPython's: a
+# 5,000-deep list kills the worker before RecursionError could be raised, so
+# depth is counted before json.loads ever recurses. A number may not carry an
+# exponent that would make a rate print as a million digits.
+MAX_DEPTH = 20
+MAX_NUMBER_CHARS = 40
+MAX_STRUCTURE_CHARS = 200_000  # the request without its strings (a file is one string)
+_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def _too_complex() -> InputError:
+    return InputError(
+        "request_too_complex", "请求太复杂（嵌套太深或数字太长），请刷新页面后重试。", ""
+    )
+
+
+def _check_shape(request: str) -> None:
+    """Refuse deep nesting in linear time, without recursion."""
+    skeleton = _STRINGS.sub("", request) if '"' in request else request
+    if len(skeleton) > MAX_STRUCTURE_CHARS:
+        raise _too_complex()
+    depth = 0
+    for bracket in _BRACKETS.findall(skeleton):
+        depth += 1 if bracket in "[{" else -1
+        if depth > MAX_DEPTH:
+            raise _too_complex()
+
+
+def _number(text: str) -> Decimal:
+    """A JSON number as Decimal (never float), short and with a small exponent."""
+    if len(text) > MAX_NUMBER_CHARS:
+        raise _too_complex()
+    value = Decimal(text)
+    if value and not -30 <= value.adjusted() <= 30:
+        raise _too_complex()
+    return value
+
+
+def _integer(text: str) -> int:
+    if len(text) > MAX_NUMBER_CHARS:
+        raise _too_complex()
+    return int(text)
+
+
 def call_json(request: str) -> str:
     """The browser worker's single entry point: JSON text in, JSON text out.
 
@@ -42,14 +88,19 @@ def call_json(request: str) -> str:
     hostile page parameter can neither pick another function nor pass objects.
     """
     try:
+        if not isinstance(request, str):
+            raise TypeError(type(request).__name__)
+        _check_shape(request)
         # Numbers in JSON become Decimal, never float.
-        message = json.loads(request, parse_float=Decimal)
+        message = json.loads(request, parse_float=_number, parse_int=_integer)
         name = message["fn"]
         args = message.get("args", {})
         if name not in FUNCTIONS or not isinstance(args, dict):
             raise ValueError(name)
         clean = {str(k): v for k, v in args.items() if k != "plans_file"}
         reply = safe_call(name, **clean)
+    except InputError as error:  # the request's own shape: before ValueError too
+        reply = {"error": error.as_dict()}
     except DataError as error:  # before ValueError, which it subclasses
         reply = {
             "error": {

@@ -78,6 +78,10 @@ def custom_plan_message(error: DataError) -> str:
         return f"自定义费率：{label}{hint}。"
     if error.kind == "required":
         return f"自定义费率：请填写{label}。"
+    if error.kind == "precision" and error.field.endswith("up_to"):
+        return f"自定义费率：{label}最多保留两位小数（到分），例如 1000 或 1000.50。"
+    if error.kind == "precision":
+        return f"自定义费率：{label}小数位太多（最多 6 位），例如 0.6 或 0.0325。"
     if error.kind == "order" and error.field.endswith("up_to"):
         return f"自定义费率：{label}要比上一段大。"
     return f"自定义费率：{label}{_KIND_MESSAGES.get(error.kind, '填写有误，请检查。')}"

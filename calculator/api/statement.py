@@ -134,8 +134,11 @@ def _progress(job: str, checker: Checker) -> Result:
     return {"job": job, "done": checker.position, "total": checker.total}
 
 
+_DELIMITER_NAMES = {"\t": "tab", ",": "comma", ";": "semicolon", "": "none"}
+
+
 def _delimiter_name(table: Table) -> str:
-    return {"\t": "tab", ",": "comma"}.get(table.delimiter, "none")
+    return _DELIMITER_NAMES.get(table.delimiter, "none")
 
 
 def _header_name(table: Table, index: int) -> str:
@@ -149,22 +152,35 @@ def _rate(rate: Decimal | None) -> str | None:
 
 def _mapping_form(needs: NeedsMapping, rows: int = 5) -> Result:
     """What the column-mapping form shows: why, each column's first cells, our guess."""
-    from calculator.statement.read import FIELD_NAMES_ZH, FIELDS, clean_cell, recognise
+    from calculator.statement.read import (
+        FIELD_NAMES_ZH,
+        FIELDS,
+        MAX_PREVIEW_COLUMNS,
+        clean_cell,
+        cut,
+        recognise,
+    )
 
     table = needs.table
     top = [cells for _line, cells in table.records[: rows + 1]]
     width = max((len(cells) for cells in top), default=0)
+    # A line of a million "1," must not become a million <option>s: the form
+    # offers the first columns only, each sample cut short.
+    shown = min(width, MAX_PREVIEW_COLUMNS)
     columns = []
-    for index in range(width):
-        samples = [clean_cell(c[index]) if index < len(c) else "" for c in top]
+    for index in range(shown):
+        samples = [cut(clean_cell(c[index]))[:40] if index < len(c) else "" for c in top]
         columns.append({"index": index, "samples": samples})
+    guess = {f: i for f, i in recognise(top[0]).items() if i < shown} if top else {}
     missing = "、".join(FIELD_NAMES_ZH[f] for f in needs.missing)
     return {
         "need_mapping": True,
-        "message_zh": f"认不出这些列：{missing}。请指定每一列是什么。",
+        "message_zh": f"认不出这些列：{missing}。请指定每一列是什么。"
+        + (f"（这一行有 {width:,} 列，只列出前 {shown} 列。）" if width > shown else ""),
         "encoding": table.encoding,
         "columns": columns,
-        "guess": recognise(top[0]) if top else {},
+        "guess": guess,
+        "columns_total": width,
         "fields": [{"field": f, "name": FIELD_NAMES_ZH[f]} for f in FIELDS],
         "delimiter": _delimiter_name(table),
         "notes": list(table.notes),
@@ -224,13 +240,16 @@ def _finding_dict(f: Finding) -> Result:
 def _summary(checker: Checker, limit: object = None) -> Result:
     """The whole result: counts, totals, findings, chart and CSV."""
     from calculator.statement.chart import rate_chart
+    from calculator.statement.notices import notices
     from calculator.statement.report import findings_csv, service_text, summarise
 
     summary = summarise(checker)
     cap = _whole_number(limit)
     shown_flagged = summary.shown_flagged(cap)
     shown_rejected = summary.shown_rejected(cap)
+    shown_skipped = summary.skipped if cap is None else summary.skipped[:cap]
     table = checker.table
+    said = notices(checker)
     return {
         "plan": checker.plan.id,
         "plan_name": checker.plan.name,
@@ -246,6 +265,7 @@ def _summary(checker: Checker, limit: object = None) -> Result:
         "checked": summary.fine,
         "flagged": len(summary.flagged),
         "rejected": len(summary.rejected),
+        "skipped": len(summary.skipped),
         "adds_up": summary.adds_up,
         "overcharge": format_yuan_grouped(summary.overcharge),
         "undercharge": format_yuan_grouped(summary.undercharge),
@@ -305,8 +325,18 @@ def _summary(checker: Checker, limit: object = None) -> Result:
         "chart_svg_dark": rate_chart(summary.series, dark=True),
         "flagged_rows": [_finding_dict(f) for f in shown_flagged],
         "rejected_rows": [_finding_dict(f) for f in shown_rejected],
+        "skipped_rows": [_finding_dict(f) for f in shown_skipped],
         "rows_limited": len(shown_flagged) < len(summary.flagged)
-        or len(shown_rejected) < len(summary.rejected),
+        or len(shown_rejected) < len(summary.rejected)
+        or len(shown_skipped) < len(summary.skipped),
+        "notices": [
+            {"code": n.code, "message_zh": n.message_zh, "lines": n.lines, "finding": n.finding}
+            for n in said
+        ],
+        "refunds": {
+            "rows": checker.sums.refunds,
+            "amount": format_yuan(checker.sums.refund_amount),
+        },
         "csv": findings_csv(summary, checker.plan),
         "service_text": service_text(summary, checker.plan),
     }

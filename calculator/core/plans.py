@@ -17,12 +17,13 @@ from typing import Any
 
 from calculator.core.channels import CHANNELS
 from calculator.core.errors import DataError
-from calculator.core.money import parse_figure
+from calculator.core.money import FEN, parse_figure
 
 DEFAULT_PLANS_FILE = Path(__file__).parent.parent / "data" / "plans.toml"
 
 MAX_RATE_PERCENT = Decimal(10)  # no real POS rate is near this; above it is a typo
 MAX_FIXED_YUAN = Decimal(10000)
+MAX_DECIMALS = 6  # 0.0325 (%) is the finest figure a contract uses
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _PLAN_KEYS = {
     "id",
@@ -152,6 +153,11 @@ class _Checker:
         number = Decimal(value)
         if not number.is_finite() or not low <= number <= high:
             raise self.fail(field, f"must be between {low} and {high}, got {value}", "range")
+        if number and number.normalize().as_tuple().exponent < -MAX_DECIMALS:  # type: ignore[operator]
+            # 1e-999999 is inside the range but would print as a million digits.
+            raise self.fail(
+                field, f"has more than {MAX_DECIMALS} decimals, got {value}", "precision"
+            )
         return number
 
     def unknown_keys(self, table: dict[str, Any], allowed: set[str], prefix: str) -> None:
@@ -215,6 +221,14 @@ def _read_channel(check: _Checker, channel: str, table: Any, base: str) -> Chann
         up_to = check.number(
             raw, "up_to", band_prefix + "up_to", low=Decimal("0.01"), high=Decimal("100000000")
         )
+        if up_to is not None and up_to != up_to.quantize(FEN):
+            # A band edge between two fen would make the fee of an amount and
+            # the gross-up search (which walks whole fen) disagree at the edge.
+            raise check.fail(
+                band_prefix + "up_to",
+                f"must be whole fen (at most two decimals), got {up_to}",
+                "precision",
+            )
         if last and up_to is not None:
             raise check.fail(
                 band_prefix + "up_to", "the last band must have no up_to (it covers the rest)"

@@ -85,7 +85,12 @@ def open_statement(
     if mapping is not None:
         apply_mapping(table, mapping)
     elif table.header_index is None or "channel" not in table.columns:
-        missing = [f for f in ("amount", "fee", "channel") if f not in table.columns]
+        found = table.columns
+        missing = [
+            f
+            for f in ("amount", "fee", "channel")
+            if f not in found and not (f == "fee" and "settled" in found)
+        ]
         return NeedsMapping(table, missing)
     checker = Checker(plan, table)
     if checker.total == 0:
@@ -109,10 +114,11 @@ def start_job(
     opened = open_statement(plan, text, data, mapping)
     if not isinstance(opened, Checker):
         return opened
-    # The id depends only on the request, so CPython and Pyodide agree.
+    # The id depends only on the request, so CPython and Pyodide agree; the
+    # whole plan is in it, so two custom contracts on one file are two jobs.
     # Bytes are hashed as they are: repr() of a 40 MB file would cost seconds.
     body = hashlib.sha256(data).hexdigest() if isinstance(data, bytes) else data
-    digest = hashlib.sha256(repr((plan.id, text, body, mapping)).encode()).hexdigest()[:16]
+    digest = hashlib.sha256(repr((plan, text, body, mapping)).encode()).hexdigest()[:16]
     while len(_JOBS) >= _MAX_JOBS:
         _JOBS.pop(next(iter(_JOBS)))
     _JOBS[digest] = opened

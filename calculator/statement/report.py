@@ -102,6 +102,7 @@ class Summary:
     flagged: list[Finding]
     rejected: list[Finding]
     channels: list[ChannelTotal]
+    skipped: list[Finding]
     patterns: list[PatternTotal]
     rate_changes: list[RateChange]
     series: list[DayPoint]
@@ -116,7 +117,8 @@ class Summary:
 
     @property
     def adds_up(self) -> bool:
-        return self.fine + len(self.flagged) + len(self.rejected) == self.rows
+        counted = self.fine + len(self.flagged) + len(self.rejected) + len(self.skipped)
+        return counted == self.rows
 
     def shown_flagged(self, limit: int | None) -> list[Finding]:
         """At most `limit` flagged rows, the biggest overcharges: what a merchant acts on."""
@@ -139,6 +141,7 @@ def summarise(checker: Checker) -> Summary:
         flagged=[f for f in checker.findings if f.status == "flagged"],
         rejected=[f for f in checker.findings if f.status == "rejected"],
         channels=channel_totals(days),
+        skipped=[f for f in checker.findings if f.status == "skipped"],
         patterns=pattern_totals(checker.findings),
         rate_changes=rate_changes(days, checker.patterns),
         series=series(days),
@@ -264,7 +267,7 @@ def findings_csv(summary: Summary, plan: Plan) -> str:
     machine form (30580.00), which every spreadsheet reads as a number.
     """
     rows = []
-    for f in sorted(summary.flagged + summary.rejected, key=lambda f: f.line):
+    for f in sorted(summary.flagged + summary.rejected + summary.skipped, key=lambda f: f.line):
         flagged = f.status == "flagged"
         difference = ""
         if flagged:
@@ -274,7 +277,7 @@ def findings_csv(summary: Summary, plan: Plan) -> str:
         rows.append(
             (
                 str(f.line),
-                "有问题" if flagged else "无法核对",
+                "有问题" if flagged else ("不是消费" if f.status == "skipped" else "无法核对"),
                 f.reason,
                 f.time,
                 CHANNELS.get(f.channel, f.channel) if flagged else f.channel,
@@ -298,6 +301,7 @@ def findings_csv(summary: Summary, plan: Plan) -> str:
         ["核对无误", str(summary.fine)],
         ["有问题", str(len(summary.flagged))],
         ["无法核对", str(len(summary.rejected))],
+        *([["不是消费（未核对）", str(len(summary.skipped))]] if summary.skipped else []),
         ["核对的交易金额（元）", format_yuan(amount)],
         ["实收手续费（元）", format_yuan(fee)],
         ["按合同应收（元）", format_yuan(expected)],

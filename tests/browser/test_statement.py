@@ -3,9 +3,13 @@ download the findings; then paste text with unknown headers and map them."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PageWatch
+from tests.parity_values import bounds_requests
 
 HEADER = "交易时间,终端号,卡类型,交易金额,手续费,结算金额,商户名称"
 ROWS = [
@@ -33,7 +37,7 @@ def test_upload_a_file_and_read_the_summary(watched: PageWatch, base_url: str) -
     expect(page.locator("[data-out=rejected]")).to_have_text("1")
     expect(page.locator("[data-out=overcharge]")).to_have_text("739.86 元")
     adds_up = page.locator("#statement-adds-up")
-    expect(adds_up).to_contain_text("2 + 2 + 1 = 5 行，与读到的交易行数一致")
+    expect(adds_up).to_contain_text("2 + 2 + 1 + 0 = 5 行，与读到的交易行数一致")
     expect(page.locator("#statement-changes")).to_contain_text("2025-03-14")
     expect(page.locator("#statement-chart")).to_be_visible()
     flagged = page.locator("#statement-flagged tbody tr")
@@ -71,4 +75,33 @@ def test_upload_a_file_and_read_the_summary(watched: PageWatch, base_url: str) -
     expect(page.locator("[data-out=rows]")).to_have_text("1")
     expect(page.locator("[data-out=overcharge]")).to_have_text("3.00 元")
     expect(page.locator("#statement-flagged tbody")).to_contain_text("固定费用")
+    assert not watched.off_origin and not watched.errors, (watched.off_origin, watched.errors)
+
+
+def test_a_realistic_export_says_what_it_skipped_and_why(
+    watched: PageWatch, base_url: str, tmp_path: Path
+) -> None:
+    """Issue 13: a semicolon export with a summary block, split date and time, a void,
+    a refund, a subtotal and a 合计 row that agrees; at a phone's width."""
+    text = json.loads(bounds_requests()[0])["args"]["text"]
+    page = watched.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(base_url + "reconcile/")
+    expect(page.locator("#statement-submit")).to_be_enabled(timeout=60_000)
+    page.set_input_files(
+        "#statement-file",
+        files=[{"name": "对账单.csv", "mimeType": "text/csv", "buffer": text.encode("gbk")}],
+    )
+    page.click("#statement-submit")
+    expect(page.locator("[data-out=skipped]")).to_have_text("4")  # computed, not static
+    expect(page.locator("[data-out=rows]")).to_have_text("6")
+    expect(page.locator("#statement-adds-up")).to_contain_text("2 + 0 + 0 + 4 = 6 行")
+    notices = page.locator("#statement-notices li")
+    expect(notices.first).to_contain_text("合计与明细一致")
+    expect(notices.nth(1)).to_contain_text("1 笔退货")
+    skipped = page.locator("#statement-skipped tbody tr")
+    expect(skipped).to_have_count(4)
+    expect(skipped.first).to_contain_text("撤销")
+    page.locator("#statement-notices").scroll_into_view_if_needed()
+    page.screenshot(path=str(tmp_path / "statement-390.png"), full_page=True)
     assert not watched.off_origin and not watched.errors, (watched.off_origin, watched.errors)

@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from tests.parity_values import fees_and_walker_requests, statement_requests
+from tests.parity_values import bounds_requests, fees_and_walker_requests, statement_requests
 from tests.pyodide.runner import differences, run_in_pyodide
 
 pytestmark = pytest.mark.pyodide
@@ -21,7 +21,8 @@ MALFORMED = ['{"fn": "nope", "args": {}}', '{"fn": "fee"}', "not json", "[]"]
 @pytest.fixture(scope="module")
 def parity(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], list[str], dict]:
     fees, statement = fees_and_walker_requests(), statement_requests()
-    return fees, statement, run_in_pyodide(fees + statement, tmp_path_factory.mktemp("pyodide"))
+    requests = fees + statement + bounds_requests()
+    return fees, statement, run_in_pyodide(requests, tmp_path_factory.mktemp("pyodide"))
 
 
 def _reply(requests: list[str], replies: list[str], request: dict) -> dict:
@@ -34,7 +35,7 @@ def test_runs_on_python_3_14(parity: tuple[list[str], list[str], dict]) -> None:
 
 def test_every_reply_identical_to_cpython(parity: tuple[list[str], list[str], dict]) -> None:
     fees, statement, result = parity
-    requests, replies = fees + statement, result["replies"]
+    requests, replies = fees + statement + bounds_requests(), result["replies"]
     assert len(replies) == len(requests) > 1000
     monthly = [r for r in requests if '"fn": "estimate"' in r or '"fn": "compare"' in r]
     assert len(monthly) > 200
@@ -57,7 +58,7 @@ def test_fee_and_walker_answers(parity: tuple[list[str], list[str], dict]) -> No
 
 def test_statement_answers(parity: tuple[list[str], list[str], dict]) -> None:
     fees, statement, result = parity
-    got = result["replies"][len(fees) :]
+    got = result["replies"][len(fees) : len(fees) + len(statement)]
     assert len(got) == len(statement)
     first = json.loads(got[0])
     assert first["rows"] == 403 and first["adds_up"] and first["flagged"] > 0
@@ -67,3 +68,23 @@ def test_statement_answers(parity: tuple[list[str], list[str], dict]) -> None:
     chunked = json.loads(got[-2])
     assert chunked["rows"] == 403 and chunked["flagged"] == first["flagged"]
     assert json.loads(got[-1])["error"]["code"] == "unknown_job"
+
+
+def test_hostile_and_realistic_requests_answered_alike(
+    parity: tuple[list[str], list[str], dict],
+) -> None:
+    """Issue 13: 5,000-deep nesting and 1e-999999 get a Chinese error, never a dead
+    worker; an 800 KB line gives a small mapping preview; realistic exports read alike."""
+    fees, statement, result = parity
+    got = [json.loads(r) for r in result["replies"][len(fees) + len(statement) :]]
+    assert len(got) == len(bounds_requests())
+    for realistic in got[0:2]:
+        assert realistic["rows"] == 6 and realistic["adds_up"], realistic
+        assert realistic["skipped"] == 4 and realistic["checked"] == 2
+        assert [n["code"] for n in realistic["notices"]][:1] == ["total_agrees"]
+    assert got[0]["delimiter"] == "semicolon"
+    preview = got[2]
+    assert preview["need_mapping"] and len(preview["columns"]) == 60
+    assert len(result["replies"][len(fees) + len(statement) + 2]) < 20_000
+    assert got[3]["rejected"] == 1
+    assert [g["error"]["code"] for g in got[4:]] == ["request_too_complex"] * 3

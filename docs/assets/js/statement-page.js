@@ -197,14 +197,22 @@ function renderSummary({ outputs, $ }, reply) {
   setText(outputs.checked, count(reply.checked));
   setText(outputs.flagged, count(reply.flagged));
   setText(outputs.rejected, count(reply.rejected));
+  setText(outputs.skipped, count(reply.skipped));
   setText(outputs.overcharge, `${reply.overcharge} 元`);
-  const sum = reply.checked + reply.flagged + reply.rejected;
+  const parts = [reply.checked, reply.flagged, reply.rejected, reply.skipped];
+  const sum = parts.reduce((a, b) => a + b, 0);
   setText(
     $("#statement-adds-up"),
-    `${count(reply.checked)} + ${count(reply.flagged)} + ${count(reply.rejected)} = ${count(sum)} 行，` +
+    `${parts.map(count).join(" + ")} = ${count(sum)} 行，` +
       (sum === reply.rows
         ? "与读到的交易行数一致，没有遗漏。"
         : `与读到的 ${count(reply.rows)} 行不一致！`),
+  );
+  // What the rows say as a whole (the 合计 cross-check, refunds, unreadable times), in Python's words.
+  $("#statement-notices").replaceChildren(
+    ...reply.notices.map((n) =>
+      el("li", n.finding ? [el("strong", "请注意："), n.message_zh] : n.message_zh),
+    ),
   );
 }
 
@@ -265,6 +273,13 @@ function renderRejected({ $ }, reply) {
   if (reply.rejected === 0)
     rows.push(el("tr", [el("td", "没有。每一行都读懂了。", { colspan: "2" })]));
   table.tBodies[0].replaceChildren(...rows);
+  const skippedTable = $("#statement-skipped");
+  const skipped = reply.skipped_rows.map((r) =>
+    labelledRow(skippedTable, [String(r.line), r.reason]),
+  );
+  if (reply.skipped === 0)
+    skipped.push(el("tr", [el("td", "没有。每一行都是消费。", { colspan: "2" })]));
+  skippedTable.tBodies[0].replaceChildren(...skipped);
 }
 
 function render(tool, reply) {

@@ -128,9 +128,14 @@ def test_statement_cells_hostile_rows_rejected_not_lost() -> None:
         writer.writerow(["2025-01-01", "100", "信用卡", "0.60", value])  # fine, hostile name
     reply = api.safe_call("statement_check", text=buffer.getvalue(), limit=10_000)
     assert reply["rows"] == 3 * len(HOSTILE)
-    assert reply["checked"] + reply["flagged"] + reply["rejected"] == reply["rows"]
+    named = reply["flagged"] + reply["rejected"] + reply["skipped"]
+    assert reply["checked"] + named == reply["rows"] and reply["adds_up"]
     assert reply["checked"] == len(HOSTILE)
-    assert all(_is_chinese(r["reason"]) for r in reply["rejected_rows"])
+    # Accounting negatives such as (100) are refunds, said so; the rest are refused.
+    assert {r["line"] for r in reply["skipped_rows"]} <= {
+        3 * HOSTILE.index(v) + 2 for v in ("(100)", "- 1")
+    }
+    assert all(_is_chinese(r["reason"]) for r in reply["rejected_rows"] + reply["skipped_rows"])
     # The findings CSV never starts a cell with a formula character.
     import csv as csv_module
 

@@ -10,10 +10,12 @@ from tests.statement_values import HIKE, b64, checked, statement
 
 FIELDS = [
     {"field": "time", "name": "交易时间"},
+    {"field": "date", "name": "交易日期"},
     {"field": "amount", "name": "交易金额"},
     {"field": "channel", "name": "支付方式（卡类型）"},
+    {"field": "kind", "name": "交易类型（消费、撤销、退货…）"},
     {"field": "fee", "name": "手续费"},
-    {"field": "settled", "name": "结算金额"},
+    {"field": "settled", "name": "结算金额（到账金额）"},
     {"field": "merchant", "name": "商户名称"},
     {"field": "terminal", "name": "终端号"},
 ]
@@ -39,6 +41,7 @@ def test_mapping_form_word_for_word() -> None:
             {"index": 2, "samples": ["X", "3"]},
         ],
         "guess": {"amount": 0, "fee": 1},
+        "columns_total": 3,
         "fields": FIELDS,
         "delimiter": "comma",
         "notes": [],
@@ -65,6 +68,7 @@ def test_result_keys_in_order() -> None:
         "checked",
         "flagged",
         "rejected",
+        "skipped",
         "adds_up",
         "overcharge",
         "undercharge",
@@ -76,7 +80,10 @@ def test_result_keys_in_order() -> None:
         "chart_svg_dark",
         "flagged_rows",
         "rejected_rows",
+        "skipped_rows",
         "rows_limited",
+        "notices",
+        "refunds",
         "csv",
         "service_text",
     ]

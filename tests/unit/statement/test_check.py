@@ -60,16 +60,20 @@ def test_malformed_rows_are_rejected_with_line_and_reason_and_never_stop_the_res
         "合计,,,,,,",  # line 12: total line
     ]
     result = api_statement.statement_check(text=statement(*rows))
-    assert counts(result) == (11, 2, 1, 8)
+    assert counts(result) == (11, 3, 1, 5)
+    assert result["skipped"] == 2 and result["adds_up"]
     reasons = {r["line"]: r["reason"] for r in result["rejected_rows"]}
     assert "缺少交易金额" in reasons[3]
     assert "缺少手续费" in reasons[4]
     assert "交易金额“12.345”" in reasons[5] and "两位小数" in reasons[5]
     assert "visa" in reasons[6] and "认不出" in reasons[6]
-    assert "2025-02-30" in reasons[7]
-    assert "负数" in reasons[8]
     assert "手续费“abc”" in reasons[9]
-    assert "合计" in reasons[12]
+    skipped = {r["line"]: r["reason"] for r in result["skipped_rows"]}
+    assert "退货" in skipped[8] and "合计" in skipped[12]
+    # An impossible date does not cost the fee check: line 7 is checked, and named in a note.
+    assert 7 not in reasons and 7 not in skipped
+    note = next(n for n in result["notices"] if n["code"] == "unreadable_time")
+    assert note["lines"] == [7]
     assert result["flagged_rows"][0]["line"] == 11
 
 
@@ -82,29 +86,19 @@ _UNREADABLE = "金额格式不对，请只输入数字，例如 10000、1.5万 �
         ("2025-03-02,T1,信用卡,,60,,小店", "缺少交易金额"),
         ("2025-03-02,T1,信用卡,10000", "缺少手续费"),
         ("2025-03-02,T1,信用卡", "缺少交易金额、手续费"),
-        (",T1,信用卡,100,0.6,,小店", "缺少交易时间"),
         ("2025-03-02,T1,,100,0.6,,小店", "缺少支付方式（卡类型）"),
         (
             "2025-03-02,T1,信用卡,12.345,1,,小店",
             "交易金额“12.345”看不懂：金额最多保留两位小数（到分）。",
         ),
         ("2025-03-02,T1,信用卡,0,0,,小店", "交易金额是 0"),
-        ("2025-03-02,T1,信用卡,-100,1,,小店", "交易金额是负数（退款或撤销），不按消费核对"),
-        ("2025-03-02,T1,信用卡,'-100,1,,小店", "交易金额是负数（退款或撤销），不按消费核对"),
-        ('2025-03-02,T1,信用卡,="-100",1,,小店', "交易金额是负数（退款或撤销），不按消费核对"),
-        ("2025-03-02,T1,信用卡,−100,1,,小店", "交易金额是负数（退款或撤销），不按消费核对"),
-        ("2025-03-02,T1,信用卡,－100,1,,小店", "交易金额是负数（退款或撤销），不按消费核对"),
         ("2025-03-02,T1,信用卡,100,abc,,小店", f"手续费“abc”看不懂：{_UNREADABLE}"),
         ("2025-03-02,T1,信用卡,100,0.6,x,小店", f"结算金额“x”看不懂：{_UNREADABLE}"),
         (
             "2025-03-02,T1,visa,10000,60,,小店",
             "支付方式“visa”认不出（应为信用卡、借记卡、微信、支付宝或云闪付）",
         ),
-        ("2025-02-30,T1,信用卡,10000,60,,小店", "交易时间“2025-02-30”看不懂"),
         ("2025-03-02,T1,信用卡,100,200,,小店", "手续费比交易金额还大，请检查这一行的列是否错位"),
-        ("合计,,,,,,", "这是合计行，不是一笔交易，不参与核对"),
-        ("总计,,,,,,", "这是合计行，不是一笔交易，不参与核对"),
-        ("本页小计,,,,,,", "这是合计行，不是一笔交易，不参与核对"),
     ],
 )
 def test_rejection_reasons_word_for_word(row: str, reason: str) -> None:
@@ -112,6 +106,46 @@ def test_rejection_reasons_word_for_word(row: str, reason: str) -> None:
     result = checked(row, FINE[0])
     assert counts(result) == (2, 1, 0, 1)
     assert findings(result) == {2: reason}
+
+
+_REFUND = "退货（退款）100.00 元，不按消费核对"
+
+
+@pytest.mark.parametrize(
+    ("row", "reason"),
+    [
+        ("2025-03-02,T1,信用卡,-100,1,,小店", _REFUND),
+        ("2025-03-02,T1,信用卡,'-100,1,,小店", _REFUND),
+        ('2025-03-02,T1,信用卡,="-100",1,,小店', _REFUND),
+        ("2025-03-02,T1,信用卡,−100,1,,小店", _REFUND),
+        ("2025-03-02,T1,信用卡,－100,1,,小店", _REFUND),
+        ("2025-03-02,T1,信用卡,100.00-,1,,小店", _REFUND),
+        ("合计,,,,,,", "这是合计行（“合计”），不是一笔交易，不参与核对"),
+        ("总计,,,,,,", "这是总计行（“总计”），不是一笔交易，不参与核对"),
+        ("本页小计,,,,,,", "这是小计行（“本页小计”），不是一笔交易，不参与核对"),
+        (
+            "2025-03-02,T1,借记卡小计,30000.00,75.00,,",
+            "这是小计行（“借记卡小计”），不是一笔交易，不参与核对",
+        ),
+        (
+            "交易时间,终端号,卡类型,交易金额,手续费,结算金额,商户名称",
+            "表头重复（分页处），不是交易",
+        ),
+    ],
+)
+def test_rows_that_are_not_sales_are_skipped_word_for_word(row: str, reason: str) -> None:
+    result = checked(row, FINE[0])
+    assert counts(result) == (2, 1, 0, 0) and result["skipped"] == 1 and result["adds_up"]
+    assert {r["line"]: r["reason"] for r in result["skipped_rows"]} == {2: reason}
+
+
+@pytest.mark.parametrize("time", ["", "bad", "2025-02-30", "25:61"])
+def test_a_blank_or_unreadable_time_never_costs_the_fee_check(time: str) -> None:
+    result = checked(f"{time},T1,信用卡,10000,66,,小店", FINE[0])
+    assert counts(result) == (2, 1, 1, 0)
+    assert result["flagged_rows"][0]["line"] == 2
+    noted = [n["lines"] for n in result["notices"] if n["code"] == "unreadable_time"]
+    assert noted == ([[2]] if time else [])
 
 
 def test_a_rejected_row_keeps_its_cells_as_written() -> None:
@@ -212,7 +246,8 @@ def test_sums_per_channel_and_day() -> None:
                 "信用卡,10000,60",
                 "信用卡,10000",
             ],
-            {3: "缺少支付方式（卡类型）", 5: "缺少交易时间", 6: "缺少手续费、交易时间"},
+            # Rows without a time are still checked (lines 5 and 6 lack only the time).
+            {3: "缺少支付方式（卡类型）", 6: "缺少手续费"},
         ),
         (
             "交易时间,交易金额,手续费,卡类型",
@@ -356,10 +391,11 @@ def test_counts_always_add_up(rows: list[tuple[str, str, str, str]]) -> None:
     text = statement(*(f'{t},T1,{c},"{a}",{f},,小店' for c, a, f, t in rows))
     result = api_statement.statement_check(text=text)
     assert result["rows"] == len(rows)
-    assert result["checked"] + result["flagged"] + result["rejected"] == len(rows)
+    named = result["flagged"] + result["rejected"] + result["skipped"]
+    assert result["checked"] + named == len(rows)
     assert result["adds_up"] is True
-    lines = [r["line"] for r in result["flagged_rows"] + result["rejected_rows"]]
-    assert len(set(lines)) == len(lines) == result["flagged"] + result["rejected"]
+    lines = [r["line"] for k in ("flagged", "rejected", "skipped") for r in result[f"{k}_rows"]]
+    assert len(set(lines)) == len(lines) == named
 
 
 def test_quick_fee_matches_fee_breakdown() -> None:

@@ -45,8 +45,8 @@ def test_xlsx_realistic_export_is_checked_like_its_csv() -> None:
     # Rows carry their sheet row numbers: title 1, blank 2, two header rows 3-4.
     flagged = {(r["line"], r["time"], r["amount"], r["fee"]) for r in result["flagged_rows"]}
     assert flagged == {
-        (6, "2025-03-02 11:30:00", "20000.00", "100.00"),  # a serial date, numbers as text
-        (7, "2025-03-03 09:15:00", "1000.00", "9.00"),
+        (6, "2025-03-02 11:30:00", "20,000.00", "100.00"),  # a serial date, numbers as text
+        (7, "2025-03-03 09:15:00", "1,000.00", "9.00"),
     }
     same_as_csv = api_statement.statement_check(
         text="\n".join(",".join(r) for r in [HEADER, *TEXT_ROWS])

@@ -47,9 +47,16 @@ ALL_FIELDS = {"time", "terminal", "channel", "amount", "fee", "settled", "mercha
 @pytest.mark.parametrize(
     ("header", "fields"),
     [
-        ("交易日期,终端编号,支付方式,金额,手续费,到账金额,商户名称", ALL_FIELDS),
-        ("交易时间,终端号,交易类型,交易金额（元）,手续费(元),入账金额,商户名", ALL_FIELDS),
-        ("日期, 卡种 ,金额,手续费金额", {"time", "channel", "amount", "fee"}),
+        (
+            "交易日期,终端编号,支付方式,金额,手续费,到账金额,商户名称",
+            ALL_FIELDS - {"time"} | {"date"},
+        ),
+        # 交易类型 is the type; with no card-type column its cells are read for the channel too.
+        (
+            "交易时间,终端号,交易类型,交易金额（元）,手续费(元),入账金额,商户名",
+            ALL_FIELDS | {"kind"},
+        ),
+        ("日期, 卡种 ,金额,手续费金额", {"date", "channel", "amount", "fee"}),
         ('"交易时间","卡类型","交易金额","手续费"', {"time", "channel", "amount", "fee"}),
     ],
 )
@@ -230,7 +237,11 @@ def test_bad_mapping_is_a_chinese_error(mapping: object) -> None:
 @pytest.mark.parametrize(
     ("mapping", "message", "field"),
     [
-        ({"amount": 0}, "请指定哪一列是“手续费”。", "fee"),
+        (
+            {"amount": 0},
+            "请指定哪一列是“手续费”（或“结算金额”：用交易金额减去它得到手续费）。",
+            "fee",
+        ),
         ({"amount": 0, "fee": 9, "channel": 1}, "“手续费”对应的列不存在，请重新选择。", "fee"),
         ({"amount": True, "fee": 1}, "“交易金额”对应的列不存在，请重新选择。", "amount"),
         ({"amount": "-1", "fee": 1}, "“交易金额”对应的列不存在，请重新选择。", "amount"),
