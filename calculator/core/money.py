@@ -32,12 +32,7 @@ def quantize_fen(value: Decimal) -> Decimal:
 
 
 def format_yuan(value: Decimal) -> str:
-    """Two decimals, no grouping: the machine form used in JSON and URLs."""
-    return f"{quantize_fen(value):.2f}"
-
-
-def format_yuan_grouped(value: Decimal) -> str:
-    """Two decimals with thousands separators, for people (10,000.00)."""
+    """Two decimals with thousands separators (10,000.00): the one yuan format."""
     return f"{quantize_fen(value):,.2f}"
 
 

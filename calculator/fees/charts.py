@@ -14,7 +14,7 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from html import escape
 
 from calculator.core.channels import SHORT_NAMES
-from calculator.core.money import FEN, MAX_AMOUNT, format_yuan_grouped, quantize_fen
+from calculator.core.money import FEN, MAX_AMOUNT, format_yuan, quantize_fen
 from calculator.core.plans import Plan
 from calculator.fees.estimate import Comparison
 from calculator.fees.transaction import channel_rule, fee_for
@@ -106,13 +106,13 @@ def compare_bars(comparison: Comparison, uid: str = "cmp") -> Chart:
             f'fill="{BEST if best else BAR}"/>'
         )
         body.append(
-            _text(PAD + length + 6, y + 37, format_yuan_grouped(item.first_year_total), SMALL)
+            _text(PAD + length + 6, y + 37, format_yuan(item.first_year_total), SMALL)
         )
         extra = comparison.difference(item)
         lines.append(
             f"{item.plan.name}"
-            + ("，最便宜" if best else f"，比最便宜的多 {format_yuan_grouped(extra)} 元")
-            + f"，第一年共 {format_yuan_grouped(item.first_year_total)} 元"
+            + ("，最便宜" if best else f"，比最便宜的多 {format_yuan(extra)} 元")
+            + f"，第一年共 {format_yuan(item.first_year_total)} 元"
         )
     height = 34 + len(items) * row
     title = "各方案第一年总费用对比"
@@ -120,8 +120,8 @@ def compare_bars(comparison: Comparison, uid: str = "cmp") -> Chart:
     rows = tuple(
         (
             e.plan.name,
-            format_yuan_grouped(e.first_year_total),
-            format_yuan_grouped(comparison.difference(e)),
+            format_yuan(e.first_year_total),
+            format_yuan(comparison.difference(e)),
         )
         for e in items
     )
@@ -250,13 +250,13 @@ def fee_curve(plans: list[Plan], channel: str, uid: str = "curve") -> Chart:
                 )
                 labelled.append(cap)
             descs.append(
-                f"{plan.name}：金额到 {format_yuan_grouped(cap[0])} 元时手续费达到封顶 "
-                f"{format_yuan_grouped(cap[1])} 元，金额再大也不再增加"
+                f"{plan.name}：金额到 {format_yuan(cap[0])} 元时手续费达到封顶 "
+                f"{format_yuan(cap[1])} 元，金额再大也不再增加"
             )
         else:
             descs.append(
-                f"{plan.name}：没有封顶，{format_yuan_grouped(x_max)} 元一笔手续费 "
-                f"{format_yuan_grouped(fees[-1])} 元"
+                f"{plan.name}：没有封顶，{format_yuan(x_max)} 元一笔手续费 "
+                f"{format_yuan(fees[-1])} 元"
             )
     title = f"{name}每笔手续费随金额的变化"
     desc = "；".join(descs) + "。"
@@ -265,8 +265,8 @@ def fee_curve(plans: list[Plan], channel: str, uid: str = "curve") -> Chart:
         | {c[0] for c in (_cap_point(p, channel) for p in plans) if c and c[0] <= x_max}
     )
     rows = tuple(
-        (format_yuan_grouped(a),)
-        + tuple(format_yuan_grouped(fee_for(p.channels[channel], quantize_fen(a))) for p in plans)
+        (format_yuan(a),)
+        + tuple(format_yuan(fee_for(p.channels[channel], quantize_fen(a))) for p in plans)
         for a in table_amounts
     )
     return Chart(

@@ -15,7 +15,7 @@ from calculator.api.labels import VIEW_LABELS
 from calculator.core.channels import CHANNELS
 from calculator.core.money import (
     format_rate_figure,
-    format_yuan_grouped,
+    format_yuan,
     parse_amount,
     quantize_fen,
 )
@@ -41,11 +41,11 @@ def describe_band(band: Band) -> str:
     """A band in words a merchant reads: "0.6%，每笔封顶 25.00 元"."""
     parts = [format_rate_figure(band.rate)]
     if band.fixed:
-        parts[0] += f" + 每笔 {format_yuan_grouped(band.fixed)} 元"
+        parts[0] += f" + 每笔 {format_yuan(band.fixed)} 元"
     if band.cap is not None:
-        parts.append(f"每笔封顶 {format_yuan_grouped(band.cap)} 元")
+        parts.append(f"每笔封顶 {format_yuan(band.cap)} 元")
     if band.minimum is not None:
-        parts.append(f"每笔最低 {format_yuan_grouped(band.minimum)} 元")
+        parts.append(f"每笔最低 {format_yuan(band.minimum)} 元")
     return "，".join(parts)
 
 
@@ -57,10 +57,10 @@ def describe_rule(plan: Plan, channel: str) -> str:
     low = None
     for band in bands:
         if band.up_to is not None:
-            pieces.append(f"{format_yuan_grouped(band.up_to)} 元及以下：{describe_band(band)}")
+            pieces.append(f"{format_yuan(band.up_to)} 元及以下：{describe_band(band)}")
         else:
             pieces.append(
-                f"超过 {format_yuan_grouped(low or Decimal(0))} 元：{describe_band(band)}"
+                f"超过 {format_yuan(low or Decimal(0))} 元：{describe_band(band)}"
             )
         low = band.up_to
     return "；".join(pieces)
@@ -82,22 +82,22 @@ def plan_rate_table(plan_id: str) -> str:
 def fee(plan_id: str, channel: str, amount: str) -> str:
     plan = _plan(plan_id)
     value = parse_amount(amount)
-    return format_yuan_grouped(fee_breakdown(channel_rule(plan, channel), value).fee)
+    return format_yuan(fee_breakdown(channel_rule(plan, channel), value).fee)
 
 
 def fee_examples(plan_id: str, amount: str = "10000") -> str:
     plan = _plan(plan_id)
     value = parse_amount(amount)
     rows = [
-        f"| 支付方式（{format_yuan_grouped(value)} 元） | 手续费 | 到账 |",
+        f"| 支付方式（{format_yuan(value)} 元） | 手续费 | 到账 |",
         "| --- | ---: | ---: |",
     ]
     for channel, rule in plan.channels.items():
         b = fee_breakdown(rule, value)
         note = "（已封顶）" if b.cap_applied else ""
         rows.append(
-            f"| {CHANNELS[channel]} | {format_yuan_grouped(b.fee)}{note} | "
-            f"{format_yuan_grouped(b.net)} |"
+            f"| {CHANNELS[channel]} | {format_yuan(b.fee)}{note} | "
+            f"{format_yuan(b.net)} |"
         )
     return "\n".join(rows) + f"\n\n*{_cell(plan_source(plan_id))}*\n"
 
@@ -108,13 +108,13 @@ def plan_terms(plan: Plan) -> list[str]:
     periodic = plan.periodic
     if periodic.annual_fee:
         terms.append(
-            f"{periodic.annual_fee_name}每年 {format_yuan_grouped(periodic.annual_fee)} 元"
+            f"{periodic.annual_fee_name}每年 {format_yuan(periodic.annual_fee)} 元"
         )
     if periodic.monthly_rent:
-        terms.append(f"月租每月 {format_yuan_grouped(periodic.monthly_rent)} 元")
+        terms.append(f"月租每月 {format_yuan(periodic.monthly_rent)} 元")
     if plan.deposit:
         terms.append(
-            f"押金 {format_yuan_grouped(plan.deposit.amount)} 元（{plan.deposit.refund_condition}）"
+            f"押金 {format_yuan(plan.deposit.amount)} 元（{plan.deposit.refund_condition}）"
         )
     promotion = plan.promotion
     if promotion:
@@ -139,13 +139,13 @@ def fee_table(plan_id: str, amounts: tuple[str, ...] = COMMON_AMOUNTS) -> str:
     """
     plan = _plan(plan_id)
     values = [parse_amount(a) for a in amounts]
-    header = "| 支付方式 | " + " | ".join(f"{format_yuan_grouped(v)} 元" for v in values) + " |"
+    header = "| 支付方式 | " + " | ".join(f"{format_yuan(v)} 元" for v in values) + " |"
     rows = [header, "| --- |" + " ---: |" * len(values)]
     for channel, rule in plan.channels.items():
         fees = []
         for value in values:
             b = fee_breakdown(rule, value)
-            fees.append(format_yuan_grouped(b.fee) + ("（封顶）" if b.cap_applied else ""))
+            fees.append(format_yuan(b.fee) + ("（封顶）" if b.cap_applied else ""))
         rows.append(f"| {CHANNELS[channel]} | " + " | ".join(fees) + " |")
     label = "（示例方案，非真实报价）" if plan.example else ""
     title = f"**{_cell(plan.name)}**{label}：每笔手续费（元）"
@@ -181,7 +181,7 @@ def debit_cap_point(plan_id: str) -> str:
     point = cap_reached_at(band)
     if point is None:
         raise KeyError(f"plan {plan_id!r} has no debit cap")
-    return format_yuan_grouped(point)
+    return format_yuan(point)
 
 
 def reform_table() -> str:
@@ -189,7 +189,7 @@ def reform_table() -> str:
     rows = ["| 项目 | 费率上限 | 每笔封顶 | 说明 |", "| --- | --- | --- | --- |"]
     for item in reform.items:
         rate = "—" if item.rate_percent is None else f"{item.rate_percent.normalize():f}%"
-        cap = "—" if item.cap is None else f"{format_yuan_grouped(item.cap)} 元"
+        cap = "—" if item.cap is None else f"{format_yuan(item.cap)} 元"
         rows.append(f"| {_cell(item.name)} | {rate} | {cap} | {_cell(item.note)} |")
     source = (
         f"*来源：{reform.issuer}{reform.title}（{reform.number}），"

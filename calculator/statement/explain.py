@@ -18,7 +18,10 @@ from calculator.fees.transaction import FeeBreakdown
 ZERO = Decimal(0)
 _BASIS_POINT = Decimal("0.0001")
 _TENTH_POINT = Decimal("0.00001")
+_HALF_TENTH = Decimal("0.00005")  # 0.785% is a price; 0.786% is a rounding
+_STEPS = (_BASIS_POINT, _HALF_TENTH, _TENTH_POINT)
 _HALF_YUAN = Decimal("0.5")
+_ONE = Decimal(1)
 _SMALL_ADD_ON = Decimal(5)  # D0 / 秒到 add-ons are 1-3 yuan; above 5 a rate change is likelier
 # Per-transaction add-ons providers actually use, smallest first (simplest wins).
 _ADD_ONS = tuple(Decimal(n) / 2 for n in range(0, 41))
@@ -116,7 +119,17 @@ class Explainer:
                 Pattern("fixed_add_on", band.rate, extra),
                 f"多收了每笔 {format_yuan(extra)} 元的固定费用（合同没有），多收 {difference} 元",
             )
-        fit = self._fit(channel, amount, charged, band.fixed)
+        if b.cap_applied:
+            uncapped = _rate_only(amount, charged, band.fixed)
+            if uncapped is not None and uncapped < band.rate:
+                # The cap ignored, at a lower rate: still the cap that failed.
+                return Explanation(
+                    Pattern("cap_not_applied", uncapped, ZERO),
+                    f"封顶没有生效：合同每笔封顶 {format_yuan(band.cap or ZERO)} 元，"
+                    f"实际按 {format_rate(uncapped)} 全额收了 {format_yuan(charged)} 元，"
+                    f"多收 {difference} 元",
+                )
+        fit = self._fit(channel, amount, charged, band.fixed, band.rate)
         if fit is not None:
             rate, extra = fit.rate, fit.fixed - band.fixed
             if rate > band.rate and extra > 0:
@@ -152,20 +165,46 @@ class Explainer:
         )
 
     def _fit(
-        self, channel: str, amount: Decimal, charged: Decimal, base_fixed: Decimal
+        self,
+        channel: str,
+        amount: Decimal,
+        charged: Decimal,
+        base_fixed: Decimal,
+        floor: Decimal,
     ) -> _Fit | None:
-        """The simplest round rate and add-on that reproduce the charged fee to the fen."""
+        """The simplest round rate (not below the contract's `floor`) and add-on
+        that reproduce the charged fee to the fen.
+
+        A fit below the contract rate, such as "0% + 4 元" for a 0.785% hike on
+        508.92, explains nothing: it is skipped so the search goes on.
+        """
         last = self._last_fit.get(channel)
         if last is not None and last.reproduces(amount, charged):
             return last
-        for step in (_BASIS_POINT, _TENTH_POINT):
+        for step in _STEPS:
             for add_on in _ADD_ONS if step is _BASIS_POINT else (ZERO,):
                 fixed = base_fixed + add_on
                 rest = charged - fixed
-                if rest < 0:
+                if rest <= 0:
                     break
-                # A candidate contract rate, not money: the nearest one on the step.
-                rate = (rest / amount).quantize(step, rounding=ROUND_HALF_EVEN)
-                if quantize_fen(amount * rate + fixed) == charged:
+                rate = _nearest(rest / amount, step)
+                if rate >= floor and quantize_fen(amount * rate + fixed) == charged:
                     return _Fit(rate, fixed)
         return None
+
+
+def _nearest(rate: Decimal, step: Decimal) -> Decimal:
+    """A candidate contract rate, not money: the nearest multiple of `step`."""
+    return (rate / step).quantize(_ONE, rounding=ROUND_HALF_EVEN) * step
+
+
+def _rate_only(amount: Decimal, charged: Decimal, fixed: Decimal) -> Decimal | None:
+    """A round rate that, with the contract's own add-on and no cap, gives `charged`."""
+    rest = charged - fixed
+    if rest <= 0:
+        return None
+    for step in _STEPS:
+        rate = _nearest(rest / amount, step)
+        if quantize_fen(amount * rate + fixed) == charged:
+            return rate
+    return None

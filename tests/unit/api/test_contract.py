@@ -122,8 +122,8 @@ def test_a_link_written_from_the_contract_is_read_back_whole() -> None:
     assert reply["problems"] == []
     state = reply["state"]
     assert state["v"] == "compare" and state["cmp"] == ["lakala-personal", "custom"]
-    assert state["amount"] == "10000.00" and state["net"] == "9940.00"
-    assert state["m_credit"] == {"total": "30000.00", "count": "40"}
+    assert state["amount"] == "10,000.00" and state["net"] == "9,940.00"
+    assert state["m_credit"] == {"total": "30,000.00", "count": "40"}
     assert state["custom"]["channels"]["debit"] == {"rate_percent": "０.５", "cap": "25元"}
     assert state["custom"]["channels"]["wechat"] == {"rate_percent": "0.38", "fixed": "1"}
     assert state["custom"]["periodic"] == {"annual_fee": "99"}

@@ -90,7 +90,7 @@ def test_a_flagged_row_word_for_word() -> None:
             "channel": "credit",
             "channel_name": "信用卡（贷记卡）",
             "channel_short": "信用卡",
-            "amount": "30580.00",
+            "amount": "30,580.00",
             "fee": "917.34",
             "expected": "183.48",
             "difference": "733.86",

@@ -27,7 +27,7 @@ def test_seed_plan_month_by_hand() -> None:
     # credit 30,000 x 0.6% = 180; debit 20 x 10,000 each, capped at 25 -> 500
     assert [line["fee"] for line in result["lines"]] == ["180.00", "500.00"]
     assert result["monthly_total"] == "680.00"
-    assert result["first_year_total"] == "8160.00"  # 12 x 680, no periodic fees
+    assert result["first_year_total"] == "8,160.00"  # 12 x 680, no periodic fees
     assert result["effective_rate"] == "0.296%"  # 8160 / (12 x 230,000)
 
 
@@ -35,7 +35,7 @@ def test_periodic_fees_deposit_and_promotion_from_examples() -> None:
     d0 = api_fees.estimate(MIX, "example-d0-addon")
     # credit: 40 x (750 x 0.6% + 3) = 40 x 7.5 = 300; debit 500; + 99 流量费 a year
     assert d0["monthly_fees"] == "800.00"
-    assert d0["first_year_total"] == "9699.00"
+    assert d0["first_year_total"] == "9,699.00"
     assert d0["deposit"]["amount"] == "99.00" and d0["deposit"]["refund_condition"]
     bands = api_fees.estimate(MIX, "example-qr-bands")
     # regular month: credit 40 x 4.13 (750 x 0.55% = 4.125, rounded per transaction)
@@ -43,8 +43,8 @@ def test_periodic_fees_deposit_and_promotion_from_examples() -> None:
     assert bands["monthly_total"] == "575.20"
     # first month: credit at 0.38% = 114, rent waived -> 514
     assert bands["promotion"]["monthly_total"] == "514.00"
-    assert bands["first_year_total"] == "6909.20"  # 514 + 11 x 575.20 + 68
-    assert bands["regular_year_total"] == "6970.40"  # 12 x 575.20 + 68
+    assert bands["first_year_total"] == "6,909.20"  # 514 + 11 x 575.20 + 68
+    assert bands["regular_year_total"] == "6,970.40"  # 12 x 575.20 + 68
 
 
 def test_even_split_sums_to_total_and_uses_whole_fen() -> None:

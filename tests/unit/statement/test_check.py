@@ -29,7 +29,7 @@ def test_reported_hike_is_flagged_with_the_right_overcharge_and_pattern() -> Non
     row = result["flagged_rows"][0]
     assert (row["line"], row["amount"], row["fee"], row["expected"]) == (
         5,
-        "30580.00",
+        "30,580.00",
         "917.34",
         "183.48",
     )
@@ -190,14 +190,14 @@ def test_sums_per_channel_and_day() -> None:
     assert (result["overcharge"], result["undercharge"]) == ("0.80", "2.00")
     keys = ("rows", "flagged", "amount", "fee", "expected", "overcharge")
     assert [tuple(c[k] for k in keys) for c in result["channels"]] == [
-        (5, 4, "51000.00", "304.80", "306.00", "0.80"),
-        (1, 0, "50000.00", "25.00", "25.00", "0.00"),
+        (5, 4, "51,000.00", "304.80", "306.00", "0.80"),
+        (1, 0, "50,000.00", "25.00", "25.00", "0.00"),
     ]
     keys = ("date", "channel", "amount", "fee", "expected", "flagged")
     assert [tuple(p[k] for k in keys) for p in result["series"]] == [
-        ("2025-03-01", "credit", "30000.00", "180.80", "180.00", 2),
-        ("2025-03-02", "credit", "21000.00", "124.00", "126.00", 2),
-        ("2025-03-02", "debit", "50000.00", "25.00", "25.00", 0),
+        ("2025-03-01", "credit", "30,000.00", "180.80", "180.00", 2),
+        ("2025-03-02", "credit", "21,000.00", "124.00", "126.00", 2),
+        ("2025-03-02", "debit", "50,000.00", "25.00", "25.00", 0),
     ]
 
 
@@ -263,7 +263,7 @@ def test_a_one_channel_export_with_only_amount_and_fee() -> None:
         "merchant": "",
         "terminal": "",
     }
-    assert result["channels"][0]["amount"] == "20000.00"
+    assert result["channels"][0]["amount"] == "20,000.00"
     # Undated rows count in the sums but have no day on the chart or in a rate change.
     assert result["series"] == [] and result["rate_changes"] == []
 

@@ -20,7 +20,7 @@ def test_channel_totals_in_the_usual_channel_order() -> None:
         "channel_short": "信用卡",
         "rows": 2,
         "flagged": 1,
-        "amount": "40580.00",
+        "amount": "40,580.00",
         "fee": "977.34",
         "expected": "243.48",
         "overcharge": "733.86",
@@ -108,7 +108,7 @@ def test_series_by_day_then_channel() -> None:
     assert series[-1] == {
         "date": "2025-03-14",
         "channel": "credit",
-        "amount": "30580.00",
+        "amount": "30,580.00",
         "fee": "917.34",
         "expected": "183.48",
         "effective_rate": "3.00%",
@@ -122,7 +122,7 @@ def test_limit_keeps_the_biggest_overcharges_and_csv_keeps_everything() -> None:
     result = api_statement.statement_check(text=statement(*rows), limit=5)
     assert result["flagged"] == 20 and len(result["flagged_rows"]) == 5
     assert result["rows_limited"] is True
-    assert [r["amount"] for r in result["flagged_rows"]][-1] == "1019.00"
+    assert [r["amount"] for r in result["flagged_rows"]][-1] == "1,019.00"
     assert result["csv"].count("\r\n") == 21
 
 
@@ -181,8 +181,8 @@ def test_csv_lines_word_for_word() -> None:
         "2,无法核对,支付方式“visa”认不出（应为信用卡、借记卡、微信、支付宝或云闪付）,"
         "2025-03-05,visa,1,1,,,小店,T9",
         "3,有问题,比合同少收 10.00 元（合同应收 60.00 元）,"
-        "2025-03-05,信用卡（贷记卡）,10000.00,50.00,60.00,少收 10.00,小店,T1",
+        '2025-03-05,信用卡（贷记卡）,"10,000.00",50.00,60.00,少收 10.00,小店,T1',
         "4,有问题,多收 1.37 元：实收 61.37 元，合同应收 60.00 元,"
-        '2025-03-01 10:00,信用卡（贷记卡）,10000.00,61.37,60.00,1.37,"小店,二号",T1',
+        '2025-03-01 10:00,信用卡（贷记卡）,"10,000.00",61.37,60.00,1.37,"小店,二号",T1',
         "",
     ]
