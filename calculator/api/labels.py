@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from calculator.core.channels import SHORT_NAMES
 from calculator.core.errors import DataError
+from calculator.core.money import format_rate_figure, format_yuan
+from calculator.core.plans import Band, ChannelRule
 
 _FIELD_WORDS = {
     "rate_percent": "费率",
@@ -86,6 +88,7 @@ def custom_plan_message(error: DataError) -> str:
 # The calculator's views, as the reader picks them on the form.
 VIEW_LABELS = {
     "single": "一笔手续费",
+    "check": "到账核对",
     "gross": "想到账多少",
     "month": "每月费用",
     "compare": "方案对比",
@@ -95,7 +98,9 @@ VIEW_LABELS = {
 PARAM_LABELS = {
     "v": "页面类型",
     "amount": "金额",
-    "net": "到账金额",
+    "net": "想到账金额",
+    "received": "实际到账",
+    "taken": "被扣手续费",
     "channel": "支付方式",
     "plan": "费率方案",
     "cmp": "对比方案",
@@ -107,3 +112,39 @@ def param_label(key: str) -> str:
     if key.startswith("m_") and key[2:] in SHORT_NAMES:
         return f"{SHORT_NAMES[key[2:]]}月交易"
     return PARAM_LABELS.get(key.split("_")[0], "参数")
+
+
+# The rate fields of a contract, in the one order every tool uses: the
+# percentage, the per-payment add-on, then the cap and the minimum.
+RATE_FIELDS = (
+    ("rate_percent", "费率（%）"),
+    ("fixed", "每笔加收（元）"),
+    ("cap", "封顶（元）"),
+)
+
+
+def band_text(band: Band) -> str:
+    """A band as the contract writes it: "0.5%，封顶 25.00 元", never an effective rate."""
+    parts = [format_rate_figure(band.rate)]
+    if band.fixed:
+        parts[0] += f" + {_FIELD_WORDS['fixed']} {format_yuan(band.fixed)} 元"
+    if band.cap is not None:
+        parts.append(f"{_FIELD_WORDS['cap']} {format_yuan(band.cap)} 元")
+    if band.minimum is not None:
+        parts.append(f"{_FIELD_WORDS['min']} {format_yuan(band.minimum)} 元")
+    return "，".join(parts)
+
+
+def rule_text(rule: ChannelRule) -> str:
+    """A channel's rule in the contract's words, band by band."""
+    if len(rule.bands) == 1:
+        return band_text(rule.bands[0])
+    pieces = []
+    low = None
+    for band in rule.bands:
+        if band.up_to is not None:
+            pieces.append(f"{format_yuan(band.up_to)} 元及以下：{band_text(band)}")
+        else:
+            pieces.append(f"超过 {format_yuan(low or 0)} 元：{band_text(band)}")
+        low = band.up_to
+    return "；".join(pieces)

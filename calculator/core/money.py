@@ -36,6 +36,18 @@ def format_yuan(value: Decimal) -> str:
     return f"{quantize_fen(value):,.2f}"
 
 
+def format_yuan_exact(value: Decimal) -> str:
+    """An unrounded step of a fee, as exact as it is: "180.00", "24.99995".
+
+    Grouped like format_yuan with at least two decimals, so a step that is
+    whole fen reads like every other figure ("180.00000" never shows), and
+    one that is not still shows why rounding follows.
+    """
+    text = f"{value:,f}"
+    whole, _, decimals = text.partition(".")
+    return f"{whole}.{decimals.rstrip('0').ljust(2, '0')}"
+
+
 def format_rate(rate: Decimal) -> str:
     """A fraction as a percent with two or three decimals (0.006 -> "0.60%", 0.00025 -> "0.025%").
 

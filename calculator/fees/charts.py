@@ -16,7 +16,7 @@ from html import escape
 from calculator.core.channels import SHORT_NAMES
 from calculator.core.money import FEN, MAX_AMOUNT, format_yuan, quantize_fen
 from calculator.core.plans import Plan
-from calculator.fees.estimate import Comparison
+from calculator.fees.estimate import Comparison, Estimate
 from calculator.fees.transaction import channel_rule, fee_for
 
 WIDTH = 320  # about the content width on a 360px phone, so text keeps its size
@@ -87,6 +87,23 @@ def _svg(uid: str, height: int, title: str, desc: str, body: list[str]) -> str:
     )
 
 
+def _standing(comparison: Comparison, item: Estimate) -> str:
+    """ ", 最省" / ", 比最省的多 … 元" / ", 示例，只作对照" for the chart's text."""
+    if item.plan.example:
+        return "（示例，只作对照）"
+    if comparison.is_cheapest(item):
+        return "，最省"
+    extra = comparison.difference(item)
+    return "" if extra is None else f"，比最省的多 {format_yuan(extra)} 元"
+
+
+def _above_cheapest(comparison: Comparison, item: Estimate) -> str:
+    extra = comparison.difference(item)
+    if extra is None:
+        return "示例，不比较" if item.plan.example else "—"
+    return format_yuan(extra)
+
+
 def compare_bars(comparison: Comparison, uid: str = "cmp") -> Chart:
     """Horizontal bars of first-year totals: names above bars read on a phone."""
     items = comparison.estimates
@@ -97,32 +114,24 @@ def compare_bars(comparison: Comparison, uid: str = "cmp") -> Chart:
     lines = []
     for index, item in enumerate(items):
         y = 34 + index * row
-        best = item.first_year_total == comparison.cheapest
-        label = _short(item.plan.name) + ("（最便宜）" if best else "")
+        best = comparison.is_cheapest(item)
+        label = _short(item.plan.name) + ("（最省）" if best else "")
         body.append(_text(PAD, y + FONT, label, FONT, font_weight="bold" if best else "normal"))
         length = max(Decimal(2), bar_room * item.first_year_total / top)
         body.append(
             f'<rect x="{PAD}" y="{_n(y + 20)}" width="{_n(length)}" height="22" rx="3" '
             f'fill="{BEST if best else BAR}"/>'
         )
-        body.append(
-            _text(PAD + length + 6, y + 37, format_yuan(item.first_year_total), SMALL)
-        )
-        extra = comparison.difference(item)
+        body.append(_text(PAD + length + 6, y + 37, format_yuan(item.first_year_total), SMALL))
         lines.append(
-            f"{item.plan.name}"
-            + ("，最便宜" if best else f"，比最便宜的多 {format_yuan(extra)} 元")
-            + f"，第一年共 {format_yuan(item.first_year_total)} 元"
+            f"{item.plan.name}{_standing(comparison, item)}，"
+            f"第一年共 {format_yuan(item.first_year_total)} 元"
         )
     height = 34 + len(items) * row
     title = "各方案第一年总费用对比"
     desc = "；".join(lines) + "。"
     rows = tuple(
-        (
-            e.plan.name,
-            format_yuan(e.first_year_total),
-            format_yuan(comparison.difference(e)),
-        )
+        (e.plan.name, format_yuan(e.first_year_total), _above_cheapest(comparison, e))
         for e in items
     )
     return Chart(
@@ -130,7 +139,7 @@ def compare_bars(comparison: Comparison, uid: str = "cmp") -> Chart:
         title=title,
         desc=desc,
         caption=title + "（元）",
-        head=("方案", "第一年总费用（元）", "比最便宜多（元）"),
+        head=("方案", "第一年总费用（元）", "比最省的多（元）"),
         rows=rows,
     )
 

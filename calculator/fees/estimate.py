@@ -210,10 +210,23 @@ def estimate(plan: Plan, mix: list[MixEntry]) -> Estimate:
 
 @dataclass(frozen=True)
 class Comparison:
-    estimates: tuple[Estimate, ...]
-    cheapest: Decimal  # the lowest first-year total
+    """Plans on one mix. Only real offers and the reader's own rates can be
+    "cheapest": an example plan is shown for contrast, never as a verdict."""
 
-    def difference(self, item: Estimate) -> Decimal:
+    estimates: tuple[Estimate, ...]
+    cheapest: Decimal | None  # lowest first-year total of the real plans; None: fewer than two
+
+    @property
+    def real(self) -> tuple[Estimate, ...]:
+        return tuple(e for e in self.estimates if not e.plan.example)
+
+    def is_cheapest(self, item: Estimate) -> bool:
+        return not item.plan.example and item.first_year_total == self.cheapest
+
+    def difference(self, item: Estimate) -> Decimal | None:
+        """Above the cheapest real plan; None for an example or when none is named."""
+        if item.plan.example or self.cheapest is None:
+            return None
         return item.first_year_total - self.cheapest
 
 
@@ -226,4 +239,6 @@ def compare(plans: list[Plan], mix: list[MixEntry]) -> Comparison:
     if len(set(ids)) != len(ids):
         raise InputError("compare_duplicate", "同一个方案选了两次。", "plans")
     estimates = tuple(estimate(p, mix) for p in plans)
-    return Comparison(estimates, min(e.first_year_total for e in estimates))
+    real = [e.first_year_total for e in estimates if not e.plan.example]
+    # "Cheapest" of one real plan among examples would be a verdict on nothing.
+    return Comparison(estimates, min(real) if len(real) >= 2 else None)

@@ -11,10 +11,9 @@ from decimal import Decimal
 
 from calculator.api.fees_link import VIEWS
 from calculator.api.inputs import DEFAULT_PLAN
-from calculator.api.labels import VIEW_LABELS
+from calculator.api.labels import VIEW_LABELS, band_text, rule_text
 from calculator.core.channels import CHANNELS
 from calculator.core.money import (
-    format_rate_figure,
     format_yuan,
     parse_amount,
     quantize_fen,
@@ -38,32 +37,12 @@ def _cell(text: str) -> str:
 
 
 def describe_band(band: Band) -> str:
-    """A band in words a merchant reads: "0.6%，每笔封顶 25.00 元"."""
-    parts = [format_rate_figure(band.rate)]
-    if band.fixed:
-        parts[0] += f" + 每笔 {format_yuan(band.fixed)} 元"
-    if band.cap is not None:
-        parts.append(f"每笔封顶 {format_yuan(band.cap)} 元")
-    if band.minimum is not None:
-        parts.append(f"每笔最低 {format_yuan(band.minimum)} 元")
-    return "，".join(parts)
+    """A band in the contract's words (labels.band_text, the one wording)."""
+    return band_text(band)
 
 
 def describe_rule(plan: Plan, channel: str) -> str:
-    bands = plan.channels[channel].bands
-    if len(bands) == 1:
-        return describe_band(bands[0])
-    pieces = []
-    low = None
-    for band in bands:
-        if band.up_to is not None:
-            pieces.append(f"{format_yuan(band.up_to)} 元及以下：{describe_band(band)}")
-        else:
-            pieces.append(
-                f"超过 {format_yuan(low or Decimal(0))} 元：{describe_band(band)}"
-            )
-        low = band.up_to
-    return "；".join(pieces)
+    return rule_text(plan.channels[channel])
 
 
 def plan_source(plan_id: str) -> str:
@@ -95,10 +74,7 @@ def fee_examples(plan_id: str, amount: str = "10000") -> str:
     for channel, rule in plan.channels.items():
         b = fee_breakdown(rule, value)
         note = "（已封顶）" if b.cap_applied else ""
-        rows.append(
-            f"| {CHANNELS[channel]} | {format_yuan(b.fee)}{note} | "
-            f"{format_yuan(b.net)} |"
-        )
+        rows.append(f"| {CHANNELS[channel]} | {format_yuan(b.fee)}{note} | {format_yuan(b.net)} |")
     return "\n".join(rows) + f"\n\n*{_cell(plan_source(plan_id))}*\n"
 
 
@@ -107,9 +83,7 @@ def plan_terms(plan: Plan) -> list[str]:
     terms = []
     periodic = plan.periodic
     if periodic.annual_fee:
-        terms.append(
-            f"{periodic.annual_fee_name}每年 {format_yuan(periodic.annual_fee)} 元"
-        )
+        terms.append(f"{periodic.annual_fee_name}每年 {format_yuan(periodic.annual_fee)} 元")
     if periodic.monthly_rent:
         terms.append(f"月租每月 {format_yuan(periodic.monthly_rent)} 元")
     if plan.deposit:

@@ -16,6 +16,7 @@ from calculator.core.money import format_rate, format_yuan, quantize_fen
 from calculator.fees.transaction import FeeBreakdown
 
 ZERO = Decimal(0)
+TOLERANCE = Decimal("0.01")  # a one-fen difference is rounding, not a finding
 _BASIS_POINT = Decimal("0.0001")
 _TENTH_POINT = Decimal("0.00001")
 _HALF_TENTH = Decimal("0.00005")  # 0.785% is a price; 0.786% is a rounding
@@ -62,6 +63,40 @@ class Pattern(NamedTuple):
 class Explanation:
     pattern: Pattern
     text: str
+
+
+@dataclass(slots=True)
+class PaymentCheck:
+    """One payment against the contract: what was taken, what should have been, why."""
+
+    breakdown: FeeBreakdown  # the contract's fee for this amount
+    charged: Decimal  # taken in all, hidden deductions included
+    received: Decimal  # what arrived
+    explanation: Explanation | None  # None when within one fen of the contract
+
+    @property
+    def difference(self) -> Decimal:
+        """Taken minus the contract fee: above zero is an overcharge."""
+        return self.charged - self.breakdown.fee
+
+
+def check_payment(
+    channel: str, breakdown: FeeBreakdown, fee: Decimal, received: Decimal
+) -> PaymentCheck:
+    """Check one payment the way the statement check checks a row.
+
+    `fee` is the fee shown, `received` what arrived; money missing from
+    both (amount − fee − received) counts as taken, as on a statement row.
+    """
+    hidden = breakdown.amount - fee - received
+    charged = fee + hidden if hidden > TOLERANCE else fee
+    difference = charged - breakdown.fee
+    explanation = None
+    if not -TOLERANCE <= difference <= TOLERANCE:
+        explanation = Explainer().explain(
+            channel, breakdown, charged, hidden if hidden > TOLERANCE else ZERO
+        )
+    return PaymentCheck(breakdown, charged, received, explanation)
 
 
 class _Fit(NamedTuple):

@@ -89,8 +89,9 @@ def test_estimate_and_compare_json() -> None:
                "--mix", "credit=30000x40", "--mix", "debit=200000x20")  # fmt: skip
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
-    assert result["cheapest"] == ["lakala-personal"]
-    assert result["yearly_difference"] == "1,539.00"  # 12 x 40 x 3 add-on + 99 流量费
+    # One real plan beside an example: nothing is named cheapest.
+    assert result["cheapest"] == [] and "真实方案只有一个" in result["verdict"]
+    assert result["plans"][1]["first_year_total"] == "9,699.00"  # 8,160 + 12 x 40 x 3 + 99
 
 
 @pytest.mark.parametrize(

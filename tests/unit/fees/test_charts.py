@@ -38,11 +38,11 @@ def test_compare_bars_marks_cheapest_and_escapes_names() -> None:
     root = parse(chart.svg)
     title = root.find(SVG + "title")
     desc = root.find(SVG + "desc")
-    assert title is not None and desc is not None and "最便宜" in desc.text
+    assert title is not None and desc is not None and "最省" in desc.text
     labelled = root.get("aria-labelledby").split()
     assert labelled == [title.get("id"), desc.get("id")]
     # Lakala is cheaper than a flat 1%: its bar is green and its label says so.
-    assert any(t.startswith("拉卡拉个人 POS（最便宜）") for t in texts(root))
+    assert any(t.startswith("拉卡拉个人 POS（最省）") for t in texts(root))
     fills = [r.get("fill") for r in root.iter(SVG + "rect")]
     assert fills == [charts.BEST, charts.BAR]
     assert chart.rows[0][2] == "0.00" and chart.head[0] == "方案"

@@ -100,14 +100,46 @@ def test_count_accepts_typed_forms() -> None:
         parse_count("9" * 30, "c")
 
 
-def test_compare_flags_cheapest_and_difference() -> None:
-    result = api_fees.compare(MIX, ["lakala-personal", "example-d0-addon", "example-qr-bands"])
-    totals = {row["plan"]: Decimal(row["first_year_total"]) for row in result["plans"]}
-    best = min(totals.values())
-    assert result["cheapest"] == [p for p, t in totals.items() if t == best]
-    for row in result["plans"]:
-        assert Decimal(row["difference"]) == totals[row["plan"]] - best
-    assert Decimal(result["yearly_difference"]) == max(totals.values()) - best
+CHEAP_OWN = {
+    "channels": {"credit": {"rate_percent": "0.55"}, "debit": {"rate_percent": "0.5", "cap": "20"}}
+}
+
+
+def test_cheapest_is_chosen_among_real_plans_never_an_example() -> None:
+    # The flat-rate example (6,909.20) is below Lakala (8,160.00) but above our own rates.
+    result = api_fees.compare(
+        MIX, ["lakala-personal", "example-qr-bands", "custom"], custom=CHEAP_OWN
+    )
+    rows = {row["plan"]: row for row in result["plans"]}
+    assert result["cheapest"] == ["custom"]
+    assert rows["custom"]["difference"] == "0.00"
+    assert rows["lakala-personal"]["difference"] == "1,377.60"
+    assert rows["example-qr-bands"]["cheapest"] is False
+    assert rows["example-qr-bands"]["difference"] is None
+    assert result["yearly_difference"] == "1,377.60"
+    assert result["verdict"].startswith("按这样的收款，第一年最省的是：我的合同费率，")
+    assert "示例方案只作对照" in result["verdict"]
+
+
+def test_an_example_cheaper_than_every_real_plan_is_still_not_named() -> None:
+    dear = {"channels": {"credit": {"rate_percent": "1"}, "debit": {"rate_percent": "1"}}}
+    result = api_fees.compare(MIX, ["lakala-personal", "example-qr-bands", "custom"], custom=dear)
+    assert result["cheapest"] == ["lakala-personal"]
+    assert "示例" not in result["verdict"].split("。")[0]
+
+
+@pytest.mark.parametrize(
+    ("plans", "says"),
+    [
+        (["example-d0-addon", "example-qr-bands"], "这次比较的都是示例方案，没有真实报价可比"),
+        (["lakala-personal", "example-d0-addon"], "真实方案只有一个，没有可比的"),
+    ],
+)
+def test_no_verdict_without_two_real_offers(plans: list[str], says: str) -> None:
+    result = api_fees.compare(MIX, plans)
+    assert result["cheapest"] == [] and result["yearly_difference"] is None
+    assert not any(row["cheapest"] for row in result["plans"])
+    assert result["verdict"].startswith(says) and "最省的是" not in result["verdict"]
 
 
 def test_compare_with_custom_plan_and_errors() -> None:
