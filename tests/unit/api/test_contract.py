@@ -140,8 +140,8 @@ def test_every_parameter_longer_than_the_limit_is_refused() -> None:
 def test_public_link_names_never_change() -> None:
     """Links merchants already shared carry these names; renaming one breaks them."""
     shape = api_contract.contract()
-    assert shape["views"] == ["single", "gross", "month", "compare"]
-    names = ("v", "amount", "net", "channel", "plan", "cmp")
+    assert shape["views"] == ["single", "check", "gross", "month", "compare"]
+    names = ("v", "amount", "net", "received", "taken", "channel", "plan", "cmp")
     assert tuple(shape["link"]["params"].values()) == names
     assert shape["link"]["mix_prefix"] == "m_" and shape["walker"]["param"] == "a"
     assert shape["link"]["list_join"] == ","
