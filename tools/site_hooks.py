@@ -33,6 +33,8 @@ def on_config(config, **_):  # noqa: ANN001, ANN201 - MkDocs hook signature
         # Uncompressed sizes of what the worker downloads, for an honest progress bar.
         "bytes": f"{wasm_bytes} {len(stdlib)} {len(data)}",
         "lock": json.dumps(runtime_files.lock_info(), separators=(",", ":")),
+        # What the page promises a first visit downloads ("约 13 MB").
+        "first_visit_bytes": runtime_files.first_visit_bytes(stdlib, data),
     }
     return config
 

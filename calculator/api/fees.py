@@ -17,7 +17,7 @@ from calculator.core.money import (
     format_yuan_exact,
     parse_amount,
 )
-from calculator.core.plans import Band, ChannelRule, Plan, load_plans
+from calculator.core.plans import CUSTOM_PLAN_ID, Band, ChannelRule, Plan, load_plans
 from calculator.fees import charts as charts_module
 from calculator.fees import estimate as estimate_module
 from calculator.fees.transaction import FeeBreakdown, channel_rule, fee_breakdown, gross_up
@@ -225,10 +225,29 @@ def compare(
     plans_file: str | None = None,
     custom: object = None,
 ) -> Result:
-    """Several plans on the same mix; the cheapest first year is flagged."""
-    chosen = inputs.plan_list(plans, plans_file, custom)
+    """Several plans on the same mix; the cheapest real plan is flagged.
+
+    The reader's own rates are compared once they are usable. Until then, or
+    while they hold a mistake, the other plans are still compared and
+    `custom_note` says what to fill (code "custom_empty") or what is wrong.
+    """
+    ids = inputs.plan_ids(plans)
+    if len(ids) < 2:
+        raise InputError("compare_few", "请至少选两个方案来比较。", "plans")
     entries = estimate_module.parse_mix(mix)
-    result = estimate_module.compare(chosen, entries)
+    chosen = inputs.plan_list([i for i in ids if i != CUSTOM_PLAN_ID], plans_file, None)
+    note = None
+    if CUSTOM_PLAN_ID in ids:
+        try:
+            own = inputs.custom_plan(custom if custom is not None else {})
+            estimate_module.estimate(own, entries)
+            chosen.insert(ids.index(CUSTOM_PLAN_ID), own)
+        except InputError as error:
+            note = error.as_dict()
+    if len(chosen) == 1:
+        result = estimate_module.Comparison((estimate_module.estimate(chosen[0], entries),), None)
+    else:
+        result = estimate_module.compare(chosen, entries)
     rows = []
     for item in result.estimates:
         row = _estimate_dict(item)
@@ -247,6 +266,7 @@ def compare(
         "cheapest": [r["plan"] for r in cheapest],
         "yearly_difference": _optional(spread),
         "verdict": _verdict(cheapest, len(real), len(rows) - len(real), spread),
+        "custom_note": note,
     }
 
 

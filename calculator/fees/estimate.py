@@ -16,7 +16,7 @@ from decimal import Decimal
 from calculator.core.channels import CHANNELS, SHORT_NAMES
 from calculator.core.errors import InputError
 from calculator.core.money import FEN, MAX_AMOUNT, parse_amount, quantize_fen
-from calculator.core.plans import MONTHS_PER_YEAR, ChannelRule, Plan
+from calculator.core.plans import CUSTOM_PLAN_ID, MONTHS_PER_YEAR, ChannelRule, Plan
 from calculator.fees.transaction import channel_rule, fee_for
 
 MAX_COUNT = 1_000_000  # transactions per channel per month
@@ -184,6 +184,13 @@ def estimate(plan: Plan, mix: list[MixEntry]) -> Estimate:
     promotion = plan.promotion
     lines = []
     for entry in mix:
+        if entry.channel not in plan.channels and plan.id == CUSTOM_PLAN_ID:
+            name = SHORT_NAMES[entry.channel]
+            raise InputError(
+                "custom_channel_missing",
+                f"自定义费率里没有填{name}的费率：请填上{name}费率，或清空每月收款里{name}这一行。",
+                f"channels.{entry.channel}.rate_percent",
+            )
         if entry.channel not in plan.channels:
             raise InputError(
                 "channel_not_in_plan",

@@ -186,3 +186,11 @@ def plan_choices() -> list[tuple[str, str]]:
 def view_choices() -> list[tuple[str, str]]:
     """(id, label) of the calculator's views, in the contract's order."""
     return [(view, VIEW_LABELS[view]) for view in VIEWS]
+
+
+_MB = 1_000_000
+
+
+def download_size(size: int) -> str:
+    """A first visit's download as the page promises it: "约 13 MB" (whole MB, half up)."""
+    return f"约 {max(1, (int(size) + _MB // 2) // _MB)} MB"

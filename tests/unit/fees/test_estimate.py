@@ -117,7 +117,7 @@ def test_cheapest_is_chosen_among_real_plans_never_an_example() -> None:
     assert rows["example-qr-bands"]["cheapest"] is False
     assert rows["example-qr-bands"]["difference"] is None
     assert result["yearly_difference"] == "1,377.60"
-    assert result["verdict"].startswith("按这样的收款，第一年最省的是：我的合同费率，")
+    assert result["verdict"].startswith("按这样的收款，第一年最省的是：自定义费率，")
     assert "示例方案只作对照" in result["verdict"]
 
 
@@ -145,18 +145,33 @@ def test_no_verdict_without_two_real_offers(plans: list[str], says: str) -> None
 def test_compare_with_custom_plan_and_errors() -> None:
     custom = {"channels": {"credit": {"rate_percent": "0.5%"}, "debit": {"rate_percent": "0.4"}}}
     result = api_fees.compare(MIX, ["lakala-personal", "custom"], custom=custom)
-    assert result["plans"][1]["plan_name"] == "我的合同费率"
+    assert result["plans"][1]["plan_name"] == "自定义费率"
     assert api.safe_call("compare", mix=MIX, plans=["lakala-personal"])["error"]["code"] == (
         "compare_few"
     )
-    assert api.safe_call("compare", mix=MIX, plans=["custom", "lakala-personal"])["error"][
-        "code"
-    ] == ("custom_missing")
+    # Ticking 自定义费率 before typing: the other plans stay, a calm note says what to fill.
+    pending = api.safe_call("compare", mix=MIX, plans=["custom", "lakala-personal"])
+    assert [row["plan"] for row in pending["plans"]] == ["lakala-personal"]
+    assert pending["custom_note"]["code"] == "custom_empty"
+    # Only a credit rate, but the month has debit takings: named by the form's words.
+    credit_only = {"channels": {"credit": {"rate_percent": "0.5"}}}
+    half = api.safe_call(
+        "compare",
+        mix=MIX,
+        plans=["custom", "lakala-personal", "example-qr-bands"],
+        custom=credit_only,
+    )
+    assert len(half["plans"]) == 2
+    assert half["custom_note"] == {
+        "code": "custom_channel_missing",
+        "message_zh": "自定义费率里没有填借记卡的费率：请填上借记卡费率，或清空每月收款里借记卡这一行。",
+        "field": "channels.debit.rate_percent",
+    }
     missing = api.safe_call(
         "estimate", mix=MIX, plan="custom", custom={"channels": {"credit": {"rate_percent": 1}}}
     )
     assert (
-        missing["error"]["code"] == "channel_not_in_plan"
+        missing["error"]["code"] == "custom_channel_missing"
         and "借记卡" in (missing["error"]["message_zh"])
     )
 

@@ -91,7 +91,7 @@ def test_channel_missing_from_plan_is_named() -> None:
         channel_rule(plan, "debit")
     assert caught.value.as_dict() == {
         "code": "channel_not_in_plan",
-        "message_zh": "方案“我的合同费率”没有这种支付方式的费率。",
+        "message_zh": "方案“自定义费率”没有这种支付方式的费率。",
         "field": "channel",
     }
 

@@ -331,7 +331,7 @@ def test_own_contract_rates() -> None:
     result = api_statement.statement_check(text=statement(HIKE), custom=custom)
     assert counts(result) == (1, 1, 0, 0)
     bad = api.safe_call("statement_check", text=statement(HIKE), custom={"channels": {}})
-    assert bad["error"]["code"] == "bad_custom_plan"
+    assert bad["error"]["code"] == "custom_empty"
 
 
 @settings(max_examples=40, deadline=None)
