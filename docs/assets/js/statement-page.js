@@ -259,7 +259,9 @@ function render(tool, reply) {
 
 function sortValue(line, key) {
   if (key === "line") return line.line;
-  if (["amount", "fee", "expected", "difference"].includes(key)) return Number(line[key]);
+  if (["amount", "fee", "expected", "difference"].includes(key)) {
+    return Number(String(line[key]).replace(/,/g, ""));
+  }
   return line[key];
 }
 

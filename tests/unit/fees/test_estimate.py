@@ -164,7 +164,8 @@ def test_compare_with_custom_plan_and_errors() -> None:
     assert len(half["plans"]) == 2
     assert half["custom_note"] == {
         "code": "custom_channel_missing",
-        "message_zh": "自定义费率里没有填借记卡的费率：请填上借记卡费率，或清空每月收款里借记卡这一行。",
+        "message_zh": "自定义费率里没有填借记卡的费率："
+        "请填上借记卡费率，或清空每月收款里借记卡这一行。",
         "field": "channels.debit.rate_percent",
     }
     missing = api.safe_call(
