@@ -166,7 +166,7 @@ function showCheck({ check }, reply) {
   check.headline.dataset.status = reply.status;
   setText(check.taken, `${yuan(reply.taken)}（${reply.taken_rate}）`);
   setText(check.expected, yuan(reply.expected_fee));
-  setText(check.contract, `${reply.channel_name}：${reply.contract}`);
+  setText(check.contract, reply.contract);
   setText(check.reason, reply.reason || "扣的手续费和合同对得上（相差不到 1 分钱）。");
   check.summary.value = reply.summary;
 }
