@@ -177,6 +177,7 @@ def _estimate_dict(e: estimate_module.Estimate) -> Result:
                 "fee": format_yuan(line.fee),
                 "promo_fee": format_yuan(line.promo_fee),
                 "effective_rate": format_rate(line.fee / line.entry.total),
+                "contract": rule_text(plan.channels[line.entry.channel]),
             }
             for line in e.lines
         ],

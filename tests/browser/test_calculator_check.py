@@ -9,6 +9,23 @@ from playwright.sync_api import Browser, expect
 from tests.browser.conftest import PageWatch
 
 BOOT = 60_000
+# Every text of an SVG as the browser drew it: cut at the edge, or touching another.
+READABLE = """(selector) => {
+  const svg = document.querySelector(selector);
+  const edge = svg.getBoundingClientRect();
+  const boxes = [...svg.querySelectorAll("text")].map((node) => {
+    const b = node.getBoundingClientRect();
+    return { text: node.textContent, l: b.left, t: b.top, r: b.right, b: b.bottom };
+  });
+  const cut = boxes.filter((b) => b.l < edge.left - 0.5 || b.r > edge.right + 0.5);
+  const clashes = [];
+  boxes.forEach((a, i) => boxes.slice(i + 1).forEach((b) => {
+    if (a.l < b.r - 0.5 && b.l < a.r - 0.5 && a.t < b.b - 0.5 && b.t < a.b - 0.5) {
+      clashes.push([a.text, b.text]);
+    }
+  }));
+  return { texts: boxes.length, cut: cut.map((b) => b.text), clashes };
+}"""
 
 
 def test_received_29100_of_30000_is_720_overcharged(
@@ -105,8 +122,9 @@ def test_comparison_never_names_an_example_and_keeps_cards_while_own_rates_are_t
     expect(page.locator("#fees-error")).to_contain_text("自定义费率里没有填借记卡的费率")
     expect(page.locator("input[name=c_debit]")).to_have_attribute("aria-invalid", "true")
     expect(cards).to_have_count(3)
-    page.fill("input[name=c_debit]", "0.5")
-    page.fill("input[name=c_debit_cap]", "20")
+    # Debit 0.4% capped at 25: two "封顶 25 元" labels on the fee curve.
+    page.fill("input[name=c_debit]", "0.4")
+    page.fill("input[name=c_debit_cap]", "25")
     expect(cards).to_have_count(4)
     expect(page.locator("#fees-error")).to_be_hidden()
     expect(verdict).to_contain_text("第一年最省的是：自定义费率")
@@ -118,4 +136,9 @@ def test_comparison_never_names_an_example_and_keeps_cards_while_own_rates_are_t
     expect(page.locator("#fees-chart-compare svg text", has_text="（最省）")).to_have_text(
         ["自定义费率（最省）"]
     )
+    curve = page.locator("#fees-chart-curve svg text", has_text="封顶 25 元")
+    expect(curve).to_have_count(2)
+    for chart in ("#fees-chart-compare svg", "#fees-chart-curve svg"):
+        drawn = page.evaluate(READABLE, chart)
+        assert drawn["texts"] > 3 and not drawn["cut"] and not drawn["clashes"], (chart, drawn)
     assert not watched.errors, watched.errors

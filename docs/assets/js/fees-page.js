@@ -267,7 +267,12 @@ function card(plan) {
     term("每月合计", yuan(plan.monthly_total)),
     term("实际费率", plan.effective_rate),
   ]);
-  const item = el("li", [title, figures], {
+  const rates = el(
+    "p",
+    `费率：${plan.lines.map((line) => `${line.channel_name} ${line.contract}`).join("；")}`,
+    { class: "pos-fees__rates" },
+  );
+  const item = el("li", [title, rates, figures], {
     class: plan.cheapest ? "pos-fees__card is-best" : "pos-fees__card",
   });
   const notes = planNotes(plan);
