@@ -86,6 +86,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
     transaction("fee", "amount", "一笔交易的手续费和到账金额")
     transaction("gross", "net", "想到账 NET 元，最少要收多少")
+    _add_check(sub)
     sub.add_parser("plans", help="列出全部费率方案").add_argument("--plans", metavar="FILE")
 
     def monthly(name: str, help_text: str, plan_help: str) -> None:
@@ -136,8 +137,68 @@ def _monthly(args: argparse.Namespace) -> dict[str, Any] | str:
     return api.safe_call("compare", mix=mix, plans=args.plan, plans_file=args.plans)
 
 
+# --- one payment against the contract (到账核对) ------------------------------
+# Exit 0: the fee matches the contract; 1: it differs; 2: bad input.
+EXIT_DIFFERS = 1
+
+
+def _add_check(sub: Any) -> None:  # noqa: ANN401 - argparse's private subparsers type
+    cmd = sub.add_parser("check", help="到账核对：一笔交易扣的手续费和合同对得上吗")
+    cmd.add_argument("amount", help="刷卡金额，例如 30000、30,000.00、3万")
+    cmd.add_argument("--received", help="实际到账金额")
+    cmd.add_argument("--fee", help="被扣的手续费（不知道到账金额时）")
+    cmd.add_argument("--channel", required=True, help="支付方式：" + ", ".join(CHANNELS))
+    plan = cmd.add_mutually_exclusive_group()
+    plan.add_argument("--plan", default=api.DEFAULT_PLAN, help="费率方案 id")
+    plan.add_argument(
+        "--custom",
+        metavar="JSON",
+        help='自己的合同费率，例如 \'{"channels": {"credit": {"rate_percent": 0.6}}}\'',
+    )
+    cmd.add_argument("--plans", metavar="FILE", help="另一个费率数据文件（TOML）")
+
+
+def _run_check(args: argparse.Namespace) -> tuple[int, dict[str, Any] | None, str]:
+    if args.received is None and args.fee is None:
+        return (
+            EXIT_BAD_INPUT,
+            None,
+            "请用 --received 给出实际到账金额，或用 --fee 给出被扣的手续费。",
+        )
+    custom = None
+    if args.custom is not None:
+        try:
+            # Decimal, not float: 0.6 in the JSON stays exactly 0.6.
+            custom = json.loads(args.custom, parse_float=Decimal)
+        except ValueError:
+            return (
+                EXIT_BAD_INPUT,
+                None,
+                "--custom 不是合法的 JSON，例如 "
+                + '\'{"channels": {"credit": {"rate_percent": 0.6}}}\'',
+            )
+    try:
+        result = api.safe_call(
+            "check",
+            amount=args.amount,
+            channel=args.channel,
+            plan=api.DEFAULT_PLAN if custom is not None else args.plan,
+            received=args.received,
+            fee=args.fee,
+            plans_file=args.plans,
+            custom=custom,
+        )
+    except DataError as error:
+        return EXIT_BAD_INPUT, None, f"费率数据文件有误：{error}"
+    if "error" in result:
+        return EXIT_BAD_INPUT, None, result["error"]["message_zh"]
+    return (0 if result["status"] == "match" else EXIT_DIFFERS), result, ""
+
+
 def run(argv: Sequence[str] | None = None) -> tuple[int, dict[str, Any] | None, str]:
     args = _build_parser().parse_args(argv)
+    if args.command == "check":
+        return _run_check(args)
     if args.command in ("walker", "checklist"):
         return _run_walker(args)
     if args.command in ("statement", "reconcile"):

@@ -27,6 +27,7 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros passes its own type
         fees.plan_choices,
         fees.view_choices,
         fees.all_fee_tables,
+        fees.download_size,
         walker.walker_static,
         guide.messages_page,
         guide.brands_page,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import random
+from decimal import Decimal
 
 from calculator import api
 from calculator.api import fees as api_fees
@@ -123,6 +124,14 @@ def _monthly_cases(rng: random.Random, plans: list[str]) -> list[dict]:
                     },
                 }
             )
+    for _ in range(60):
+        # 到账核对: the explainer's search runs in Pyodide exactly as in CPython.
+        amount = _money(rng)
+        args = {"amount": amount, "channel": rng.choice(list(CHANNELS)), "plan": rng.choice(plans)}
+        rate = Decimal(rng.choice(["0.006", "0.03", "0.0078", "0.0045"]))
+        figure = f"{Decimal(amount) * rate + rng.choice([0, 1, 3]):.2f}"
+        args["fee" if rng.random() < 0.5 else "received"] = figure
+        cases.append({"fn": "check", "args": args})
     for _ in range(30):
         chosen = rng.sample(plans, rng.randint(1, len(plans)))
         channel = rng.choice(list(CHANNELS))

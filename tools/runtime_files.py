@@ -25,11 +25,20 @@ PYODIDE_CORE = (
     "python_stdlib.zip",
     "pyodide-lock.json",
 )
+# What a first visit to a tool page downloads: the lock file travels inside the
+# page and our trimmed stdlib replaces python_stdlib.zip.
+FIRST_VISIT_CORE = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 class RuntimeMissing(RuntimeError):
     pass
+
+
+def first_visit_bytes(stdlib: bytes, package: bytes) -> int:
+    """Bytes the worker downloads on a first visit, for the size the page promises."""
+    core = sum((PYODIDE_DIR / name).stat().st_size for name in FIRST_VISIT_CORE)
+    return core + len(stdlib) + len(package)
 
 
 def pyodide_version() -> str:

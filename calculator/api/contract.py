@@ -14,6 +14,7 @@ from typing import Any
 
 from calculator.api import fees_link, walker
 from calculator.api.inputs import DEFAULT_PLAN, LIST_JOIN
+from calculator.api.labels import RATE_FIELDS
 from calculator.core.channels import CHANNELS, SHORT_NAMES
 from calculator.core.plans import CUSTOM_PLAN_ID
 from calculator.fees.estimate import MAX_PLANS, MIX_EXAMPLE, MIX_JOIN
@@ -29,6 +30,8 @@ def contract() -> dict[str, Any]:
         "default_plan": DEFAULT_PLAN,
         "custom_plan": CUSTOM_PLAN_ID,
         "max_compare": MAX_PLANS,
+        # The custom-rate boxes' labels, in the one order of every tool.
+        "rate_fields": [{"field": f, "label": label} for f, label in RATE_FIELDS],
         "mix": {"join": MIX_JOIN, "example": MIX_EXAMPLE},
         "link": {
             "params": dict(fees_link.PARAMS),

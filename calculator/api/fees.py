@@ -7,13 +7,21 @@ from decimal import Decimal
 from typing import Any
 
 from calculator.api import inputs
-from calculator.core.channels import CHANNELS
+from calculator.core.channels import CHANNELS, SHORT_NAMES
+from calculator.core.describe import describe_rule_of
 from calculator.core.errors import InputError
-from calculator.core.money import format_rate, format_rate_figure, format_yuan, parse_amount
-from calculator.core.plans import Band, ChannelRule, Plan, load_plans
+from calculator.core.money import (
+    format_rate,
+    format_rate_figure,
+    format_yuan,
+    format_yuan_exact,
+    parse_amount,
+)
+from calculator.core.plans import CUSTOM_PLAN_ID, Band, ChannelRule, Plan, load_plans
 from calculator.fees import charts as charts_module
 from calculator.fees import estimate as estimate_module
 from calculator.fees.transaction import FeeBreakdown, channel_rule, fee_breakdown, gross_up
+from calculator.statement.explain import PATTERN_LABELS, check_payment
 
 Result = dict[str, Any]
 DEFAULT_PLAN = inputs.DEFAULT_PLAN
@@ -29,14 +37,14 @@ def breakdown_dict(b: FeeBreakdown) -> Result:
         "band_index": b.band_index,
         "band_up_to": _optional(band.up_to),
         "rate_percent": format_rate_figure(band.rate),
-        "percent_raw": f"{b.percent_raw:f}",
-        "percent_part": f"{b.percent_part:f}",
+        "percent_raw": format_yuan_exact(b.percent_raw),
+        "percent_part": format_yuan_exact(b.percent_part),
         "cap": _optional(band.cap),
         "cap_applied": b.cap_applied,
         "min": _optional(band.minimum),
         "min_applied": b.min_applied,
         "fixed": format_yuan(b.fixed),
-        "unrounded": f"{b.unrounded:f}",
+        "unrounded": format_yuan_exact(b.unrounded),
         "rounding": "half_up",
         "limited_to_amount": b.limited_to_amount,
     }
@@ -169,6 +177,7 @@ def _estimate_dict(e: estimate_module.Estimate) -> Result:
                 "fee": format_yuan(line.fee),
                 "promo_fee": format_yuan(line.promo_fee),
                 "effective_rate": format_rate(line.fee / line.entry.total),
+                "contract": describe_rule_of(plan.channels[line.entry.channel]),
             }
             for line in e.lines
         ],
@@ -217,22 +226,64 @@ def compare(
     plans_file: str | None = None,
     custom: object = None,
 ) -> Result:
-    """Several plans on the same mix; the cheapest first year is flagged."""
-    chosen = inputs.plan_list(plans, plans_file, custom)
+    """Several plans on the same mix; the cheapest real plan is flagged.
+
+    The reader's own rates are compared once they are usable. Until then, or
+    while they hold a mistake, the other plans are still compared and
+    `custom_note` says what to fill (code "custom_empty") or what is wrong.
+    """
+    ids = inputs.plan_ids(plans)
+    if len(ids) < 2:
+        raise InputError("compare_few", "请至少选两个方案来比较。", "plans")
     entries = estimate_module.parse_mix(mix)
-    result = estimate_module.compare(chosen, entries)
+    chosen = inputs.plan_list([i for i in ids if i != CUSTOM_PLAN_ID], plans_file, None)
+    note = None
+    if CUSTOM_PLAN_ID in ids:
+        try:
+            own = inputs.custom_plan(custom if custom is not None else {})
+            estimate_module.estimate(own, entries)
+            chosen.insert(ids.index(CUSTOM_PLAN_ID), own)
+        except InputError as error:
+            note = error.as_dict()
+    if len(chosen) == 1:
+        result = estimate_module.Comparison((estimate_module.estimate(chosen[0], entries),), None)
+    else:
+        result = estimate_module.compare(chosen, entries)
     rows = []
     for item in result.estimates:
         row = _estimate_dict(item)
-        row["cheapest"] = item.first_year_total == result.cheapest
-        row["difference"] = format_yuan(result.difference(item))
+        row["cheapest"] = result.is_cheapest(item)
+        row["difference"] = _optional(result.difference(item))
         rows.append(row)
-    highest = max(e.first_year_total for e in result.estimates)
+    real = result.real
+    cheapest = [r for r in rows if r["cheapest"]]
+    spread = (
+        max(e.first_year_total for e in real) - result.cheapest
+        if result.cheapest is not None
+        else None
+    )
     return {
         "plans": rows,
-        "cheapest": [r["plan"] for r in rows if r["cheapest"]],
-        "yearly_difference": format_yuan(highest - result.cheapest),
+        "cheapest": [r["plan"] for r in cheapest],
+        "yearly_difference": _optional(spread),
+        "verdict": _verdict(cheapest, len(real), len(rows) - len(real), spread),
+        "custom_note": note,
     }
+
+
+def _verdict(cheapest: list[Result], real: int, examples: int, spread: Decimal | None) -> str:
+    """The comparison's conclusion in words; an example plan is never named cheapest."""
+    aside = "示例方案只作对照，不参与“最省”的比较。" if examples else ""
+    ask = "想比较，请勾选“自定义费率”，填上您合同或服务商报给您的费率。"
+    if real == 0:
+        return f"这次比较的都是示例方案，没有真实报价可比，所以不说哪个最省。{ask}"
+    if not cheapest or spread is None:
+        return f"真实方案只有一个，没有可比的，所以不说哪个最省。{aside}{ask}"
+    names = "、".join(r["plan_name"] for r in cheapest)
+    return (
+        f"按这样的收款，第一年最省的是：{names}，"
+        f"和最贵的真实方案一年相差 {format_yuan(spread)} 元。{aside}"
+    )
 
 
 def chart(
@@ -255,8 +306,99 @@ def chart(
     raise InputError("unknown_chart", "没有这种图表。", "kind")
 
 
+def _optional_amount(raw: object, field: str) -> Decimal | None:
+    """A typed amount, or None when the box was left empty; zero is a real fee."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    try:
+        return parse_amount(raw, field)
+    except InputError as error:
+        if error.code == "zero":
+            return Decimal(0)
+        raise
+
+
+def check(
+    amount: object,
+    channel: object,
+    plan: object = DEFAULT_PLAN,
+    received: object = None,
+    fee: object = None,
+    plans_file: str | None = None,
+    custom: object = None,
+) -> Result:
+    """One payment against the contract: what was taken, what should have been, why.
+
+    The reader gives what arrived, the fee shown, or both; the same engine as
+    the statement check's rows (explain.check_payment) answers.
+    """
+    chosen = inputs.plan(plan, plans_file, custom)
+    channel_id = inputs.channel(channel)
+    value = parse_amount(amount, "amount")
+    got = _optional_amount(received, "received")
+    taken = _optional_amount(fee, "taken")
+    if got is None and taken is None:
+        raise InputError("check_missing", "请填写实际到账金额，或者被扣的手续费。", "received")
+    if got is not None and got > value:
+        raise InputError("received_above", "到账金额比刷卡金额还多，请检查两个数字。", "received")
+    if taken is not None and taken > value:
+        raise InputError("taken_above", "手续费比刷卡金额还多，请检查两个数字。", "taken")
+    if taken is None:
+        taken = value - got  # type: ignore[operator]
+    if got is None:
+        got = value - taken
+    rule = channel_rule(chosen, channel_id)
+    b = fee_breakdown(rule, value)
+    result = check_payment(channel_id, b, taken, got)
+    difference = result.difference
+    why = result.explanation
+    status = "match" if why is None else ("over" if difference > 0 else "under")
+    short = SHORT_NAMES[channel_id]
+    contract = describe_rule_of(rule)
+    headline = {
+        "match": "和合同一致",
+        "over": f"多收 {format_yuan(difference)} 元",
+        "under": f"少收 {format_yuan(-difference)} 元",
+    }[status]
+    pattern = None if why is None else why.pattern.code
+    summary = (
+        f"您好，我这笔{short}刷卡 {format_yuan(value)} 元，到账 {format_yuan(got)} 元，"
+        f"一共被扣了 {format_yuan(result.charged)} 元"
+        f"（{format_rate(result.charged / value)}）。"
+        f"合同{short}费率是 {contract}，这笔应扣 {format_yuan(b.fee)} 元，"
+    )
+    if why is None:
+        summary += "和合同一致。"
+    elif status == "under":
+        summary += f"实际少扣了 {format_yuan(-difference)} 元。请帮我核实。"
+    else:
+        summary += f"多扣了 {format_yuan(difference)} 元。"
+        if why.pattern.code != "unexplained":
+            charged_as = why.pattern.charged_as()
+            summary += f"看起来是{PATTERN_LABELS[why.pattern.code]}"
+            summary += f"（{charged_as}）。" if charged_as else "。"
+        summary += "请帮我核实，并退还多扣的费用。"
+    return {
+        **_fee_result(chosen, channel_id, b),
+        "received": format_yuan(got),
+        "taken": format_yuan(result.charged),
+        "taken_rate": format_rate(result.charged / value),
+        "expected_fee": format_yuan(b.fee),
+        "expected_rate": format_rate(b.effective_rate),
+        "contract": contract,
+        "status": status,
+        "difference": format_yuan(abs(difference)),
+        "headline": headline,
+        "pattern": pattern,
+        "pattern_label": None if pattern is None else PATTERN_LABELS[pattern],
+        "reason": None if why is None else why.text,
+        "summary": summary,
+    }
+
+
 FUNCTIONS = {
     "fee": fee,
+    "check": check,
     "gross": gross,
     "plans": plans,
     "estimate": estimate,

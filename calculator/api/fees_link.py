@@ -20,13 +20,15 @@ from calculator.fees import estimate as estimate_module
 
 Result = dict[str, Any]
 
-VIEWS = ("single", "gross", "month", "compare")
+VIEWS = ("single", "check", "gross", "month", "compare")
 MAX_PARAM_CHARS = 100
 # Parameter names in the query string, by what they carry.
 PARAMS = {
     "view": "v",
     "amount": "amount",
     "net": "net",
+    "received": "received",
+    "taken": "taken",
     "channel": "channel",
     "plan": "plan",
     "compare": "cmp",
@@ -119,6 +121,8 @@ def fees_link(query: object) -> Result:
     keep(PARAMS["view"], _view)
     keep(PARAMS["amount"], lambda raw: format_yuan(parse_amount(raw, "amount")))
     keep(PARAMS["net"], lambda raw: format_yuan(parse_amount(raw, "net")))
+    keep(PARAMS["received"], lambda raw: format_yuan(parse_amount(raw, "received")))
+    keep(PARAMS["taken"], lambda raw: format_yuan(parse_amount(raw, "taken")))
     keep(PARAMS["channel"], inputs.channel)
     keep(PARAMS["plan"], _known_plan)
     keep(PARAMS["compare"], _plan_ids)

@@ -31,12 +31,25 @@ def custom_plan(custom: object) -> Plan:
     try:
         return plan_from_dict(custom)
     except DataError as error:
-        raise InputError("bad_custom_plan", custom_plan_message(error), error.field) from None
+        # Nothing typed yet is not a mistake: the page says what to fill, calmly.
+        code = "custom_empty" if error.kind == "empty" and error.field == "channels" else None
+        raise InputError(
+            code or "bad_custom_plan", custom_plan_message(error), error.field
+        ) from None
     except InputError as error:
         label = field_label_zh(error.field)
         raise InputError(
             "bad_custom_plan", f"自定义费率：{label}{error.message_zh}", error.field
         ) from None
+
+
+def plan_ids(plan_ids: object) -> list[str]:
+    """Plans to compare, as a list or "a,b,c"."""
+    if isinstance(plan_ids, str):
+        plan_ids = [p for p in plan_ids.split(LIST_JOIN) if p.strip()]
+    if not isinstance(plan_ids, list) or not all(isinstance(p, str) for p in plan_ids):
+        raise InputError("unknown_plan", "请选择要比较的方案。", "plans")
+    return [p.strip() for p in plan_ids]
 
 
 def plan_list(plan_ids: object, plans_file: str | None, custom: object) -> list[Plan]:

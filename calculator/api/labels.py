@@ -90,6 +90,7 @@ def custom_plan_message(error: DataError) -> str:
 # The calculator's views, as the reader picks them on the form.
 VIEW_LABELS = {
     "single": "一笔手续费",
+    "check": "到账核对",
     "gross": "想到账多少",
     "month": "每月费用",
     "compare": "方案对比",
@@ -99,7 +100,9 @@ VIEW_LABELS = {
 PARAM_LABELS = {
     "v": "页面类型",
     "amount": "金额",
-    "net": "到账金额",
+    "net": "想到账金额",
+    "received": "实际到账",
+    "taken": "被扣手续费",
     "channel": "支付方式",
     "plan": "费率方案",
     "cmp": "对比方案",
@@ -111,3 +114,12 @@ def param_label(key: str) -> str:
     if key.startswith("m_") and key[2:] in SHORT_NAMES:
         return f"{SHORT_NAMES[key[2:]]}月交易"
     return PARAM_LABELS.get(key.split("_")[0], "参数")
+
+
+# The rate fields of a contract, in the one order every tool uses: the
+# percentage, the per-payment add-on, then the cap and the minimum.
+RATE_FIELDS = (
+    ("rate_percent", "费率（%）"),
+    ("fixed", "每笔加收（元）"),
+    ("cap", "封顶（元）"),
+)

@@ -18,7 +18,7 @@ from calculator.api import inputs
 from calculator.core.channels import CHANNELS, SHORT_NAMES
 from calculator.core.describe import describe_rule_of
 from calculator.core.errors import InputError
-from calculator.core.money import format_rate, format_yuan, format_yuan_grouped
+from calculator.core.money import format_rate, format_yuan, format_yuan_plain
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -191,7 +191,7 @@ def _people(machine: str) -> str:
     """One of our own machine figures ("30580.00") as people read it ("30,580.00")."""
     from decimal import Decimal
 
-    return format_yuan_grouped(Decimal(machine))
+    return format_yuan(Decimal(machine))
 
 
 def _finding_dict(f: Finding) -> Result:
@@ -209,12 +209,12 @@ def _finding_dict(f: Finding) -> Result:
             "amount": _people(f.amount),
             "fee": _people(f.fee),
             "expected": _people(f.expected),
-            "difference": format_yuan_grouped(f.difference),
+            "difference": format_yuan(f.difference),
             "sort": {
                 "amount": f.amount,
                 "fee": f.fee,
                 "expected": f.expected,
-                "difference": format_yuan(f.difference),
+                "difference": format_yuan_plain(f.difference),
             },
             "merchant": f.merchant,
             "terminal": f.terminal,
@@ -267,8 +267,8 @@ def _summary(checker: Checker, limit: object = None) -> Result:
         "rejected": len(summary.rejected),
         "skipped": len(summary.skipped),
         "adds_up": summary.adds_up,
-        "overcharge": format_yuan_grouped(summary.overcharge),
-        "undercharge": format_yuan_grouped(summary.undercharge),
+        "overcharge": format_yuan(summary.overcharge),
+        "undercharge": format_yuan(summary.undercharge),
         "channels": [
             {
                 "channel": t.channel,
@@ -276,10 +276,10 @@ def _summary(checker: Checker, limit: object = None) -> Result:
                 "channel_short": SHORT_NAMES[t.channel],
                 "rows": t.rows,
                 "flagged": t.flagged,
-                "amount": format_yuan_grouped(t.amount),
-                "fee": format_yuan_grouped(t.fee),
-                "expected": format_yuan_grouped(t.expected),
-                "overcharge": format_yuan_grouped(t.over),
+                "amount": format_yuan(t.amount),
+                "fee": format_yuan(t.fee),
+                "expected": format_yuan(t.expected),
+                "overcharge": format_yuan(t.over),
                 "effective_rate": format_rate(t.fee / t.amount),
                 # As the plan writes it ("0.5%，每笔封顶 25.00 元"), never fee / amount.
                 "contract": describe_rule_of(checker.plan.channels[t.channel])
@@ -293,7 +293,7 @@ def _summary(checker: Checker, limit: object = None) -> Result:
                 "pattern": p.code,
                 "label": p.label,
                 "rows": p.rows,
-                "difference": format_yuan_grouped(p.difference),
+                "difference": format_yuan(p.difference),
             }
             for p in summary.patterns
         ],

@@ -1,4 +1,4 @@
-"""A contract's rates in words, exactly as the plan writes them ("0.5%，每笔封顶 25.00 元").
+"""A contract's rates in words, exactly as the plan writes them ("0.5%，封顶 25.00 元").
 
 Shared by the site's tables and the statement check, so a rate reads the same
 on every page and in every download; never a derived effective percentage.
@@ -8,19 +8,19 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from calculator.core.money import format_rate_figure, format_yuan_grouped
+from calculator.core.money import format_rate_figure, format_yuan
 from calculator.core.plans import Band, ChannelRule, Plan
 
 
 def describe_band(band: Band) -> str:
-    """A band in words a merchant reads: "0.6%，每笔封顶 25.00 元"."""
+    """A band in the words of the rate fields (labels.RATE_FIELDS): "0.5%，封顶 25.00 元"."""
     parts = [format_rate_figure(band.rate)]
     if band.fixed:
-        parts[0] += f" + 每笔 {format_yuan_grouped(band.fixed)} 元"
+        parts[0] += f" + 每笔加收 {format_yuan(band.fixed)} 元"
     if band.cap is not None:
-        parts.append(f"每笔封顶 {format_yuan_grouped(band.cap)} 元")
+        parts.append(f"封顶 {format_yuan(band.cap)} 元")
     if band.minimum is not None:
-        parts.append(f"每笔最低 {format_yuan_grouped(band.minimum)} 元")
+        parts.append(f"最低收费 {format_yuan(band.minimum)} 元")
     return "，".join(parts)
 
 
@@ -32,11 +32,9 @@ def describe_rule_of(rule: ChannelRule) -> str:
     low = None
     for band in rule.bands:
         if band.up_to is not None:
-            pieces.append(f"{format_yuan_grouped(band.up_to)} 元及以下：{describe_band(band)}")
+            pieces.append(f"{format_yuan(band.up_to)} 元及以下：{describe_band(band)}")
         else:
-            pieces.append(
-                f"超过 {format_yuan_grouped(low or Decimal(0))} 元：{describe_band(band)}"
-            )
+            pieces.append(f"超过 {format_yuan(low or Decimal(0))} 元：{describe_band(band)}")
         low = band.up_to
     return "；".join(pieces)
 

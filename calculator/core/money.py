@@ -32,13 +32,29 @@ def quantize_fen(value: Decimal) -> Decimal:
 
 
 def format_yuan(value: Decimal) -> str:
-    """Two decimals, no grouping: the machine form used in JSON and URLs."""
+    """Two decimals with thousands separators (10,000.00): the one yuan format."""
+    return f"{quantize_fen(value):,.2f}"
+
+
+def format_yuan_plain(value: Decimal) -> str:
+    """Two decimals, no grouping: data, not display (CSV cells, sort keys).
+
+    A spreadsheet reads "30580.00" as a number in every locale; people read
+    format_yuan's "30,580.00".
+    """
     return f"{quantize_fen(value):.2f}"
 
 
-def format_yuan_grouped(value: Decimal) -> str:
-    """Two decimals with thousands separators, for people (10,000.00)."""
-    return f"{quantize_fen(value):,.2f}"
+def format_yuan_exact(value: Decimal) -> str:
+    """An unrounded step of a fee, as exact as it is: "180.00", "24.99995".
+
+    Grouped like format_yuan with at least two decimals, so a step that is
+    whole fen reads like every other figure ("180.00000" never shows), and
+    one that is not still shows why rounding follows.
+    """
+    text = f"{value:,f}"
+    whole, _, decimals = text.partition(".")
+    return f"{whole}.{decimals.rstrip('0').ljust(2, '0')}"
 
 
 def format_rate(rate: Decimal) -> str:

@@ -389,6 +389,7 @@ def parse_plans(text: str, file: str = "plans.toml") -> dict[str, Plan]:
 
 
 CUSTOM_PLAN_ID = "custom"
+CUSTOM_PLAN_NAME = "自定义费率"  # as the calculator's form names the reader's own rates
 _CUSTOM_KEYS = {"name", "channels", "periodic", "deposit", "promotion"}
 _PERCENT_FIELDS = {"rate_percent"}
 _YUAN_FIELDS = {"cap", "min", "fixed", "up_to", "annual_fee", "monthly_rent", "amount"}
@@ -447,7 +448,7 @@ def plan_from_dict(raw: object, file: str = "自定义费率") -> Plan:
         # A channel whose boxes were all left blank is simply not offered.
         coerced["channels"] = {k: v for k, v in coerced["channels"].items() if v != {}}
     filled = {
-        "name": "我的合同费率",
+        "name": CUSTOM_PLAN_NAME,
         **coerced,
         "id": CUSTOM_PLAN_ID,
         "source": "您输入的合同费率",

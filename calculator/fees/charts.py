@@ -14,9 +14,9 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from html import escape
 
 from calculator.core.channels import SHORT_NAMES
-from calculator.core.money import FEN, MAX_AMOUNT, format_yuan_grouped, quantize_fen
+from calculator.core.money import FEN, MAX_AMOUNT, format_yuan, quantize_fen
 from calculator.core.plans import Plan
-from calculator.fees.estimate import Comparison
+from calculator.fees.estimate import Comparison, Estimate
 from calculator.fees.transaction import channel_rule, fee_for
 
 WIDTH = 320  # about the content width on a 360px phone, so text keeps its size
@@ -29,7 +29,7 @@ BEST = "#2e7d32"
 SERIES = (("#1e88e5", ""), ("#e65100", "6 4"), ("#2e7d32", "2 3"), ("#8e24aa", "10 3 2 3"))
 SERIES_MORE = ("#546e7a", "1 2")
 TENTH = Decimal("0.1")
-MAX_LABEL = 16  # characters of a plan name inside the chart; the table has it all
+LINE = Decimal("1.3")  # line height, in font sizes
 
 
 @dataclass(frozen=True)
@@ -63,8 +63,32 @@ def _t(text: str) -> str:
     return escape(text, quote=True)
 
 
-def _short(name: str) -> str:
-    return name if len(name) <= MAX_LABEL else name[: MAX_LABEL - 1] + "…"
+def text_width(text: str, size: int) -> Decimal:
+    """A generous estimate of drawn width: a CJK or full-width character is one
+    em, anything else about 0.62 em (digits and Latin letters in sans-serif)."""
+    wide = sum(1 for ch in text if ord(ch) >= 0x2E80)
+    return Decimal(size) * (wide + Decimal("0.62") * (len(text) - wide))
+
+
+def wrap(text: str, size: int, room: Decimal | int) -> list[str]:
+    """Lines of `text` that each fit `room` pixels: a label is wrapped, never cut."""
+    lines: list[str] = []
+    line = ""
+    for ch in text:
+        if line and text_width(line + ch, size) > room:
+            lines.append(line)
+            line = ch.lstrip()
+        else:
+            line += ch
+    return [*lines, line] if line else lines
+
+
+def _lines(
+    x: Decimal | int, y: Decimal | int, lines: list[str], size: int, **attrs: str
+) -> list[str]:
+    """One <text> per wrapped line, the first baseline at `y`."""
+    step = LINE * size
+    return [_text(x, y + step * i, line, size, **attrs) for i, line in enumerate(lines)]
 
 
 def _text(x: Decimal | int, y: Decimal | int, text: str, size: int = FONT, **attrs: str) -> str:
@@ -87,42 +111,54 @@ def _svg(uid: str, height: int, title: str, desc: str, body: list[str]) -> str:
     )
 
 
+def _standing(comparison: Comparison, item: Estimate) -> str:
+    """ ", 最省" / ", 比最省的多 … 元" / ", 示例，只作对照" for the chart's text."""
+    if item.plan.example:
+        return "（示例，只作对照）"
+    if comparison.is_cheapest(item):
+        return "，最省"
+    extra = comparison.difference(item)
+    return "" if extra is None else f"，比最省的多 {format_yuan(extra)} 元"
+
+
+def _above_cheapest(comparison: Comparison, item: Estimate) -> str:
+    extra = comparison.difference(item)
+    if extra is None:
+        return "示例，不比较" if item.plan.example else "—"
+    return format_yuan(extra)
+
+
 def compare_bars(comparison: Comparison, uid: str = "cmp") -> Chart:
     """Horizontal bars of first-year totals: names above bars read on a phone."""
     items = comparison.estimates
     top = Decimal(max(e.first_year_total for e in items)) or Decimal(1)
     bar_room = Decimal(WIDTH - 2 * PAD - 96)
-    row = 60
     body = [_text(PAD, 18, "第一年总费用（元），越短越省", SMALL)]
     lines = []
-    for index, item in enumerate(items):
-        y = 34 + index * row
-        best = item.first_year_total == comparison.cheapest
-        label = _short(item.plan.name) + ("（最便宜）" if best else "")
-        body.append(_text(PAD, y + FONT, label, FONT, font_weight="bold" if best else "normal"))
+    y = Decimal(34)
+    for item in items:
+        best = comparison.is_cheapest(item)
+        label = item.plan.name + ("（最省）" if best else "")
+        label_lines = wrap(label, FONT, WIDTH - 2 * PAD)
+        weight = "bold" if best else "normal"
+        body += _lines(PAD, y + FONT, label_lines, FONT, font_weight=weight)
+        bar_y = y + LINE * FONT * (len(label_lines) - 1) + 20
         length = max(Decimal(2), bar_room * item.first_year_total / top)
         body.append(
-            f'<rect x="{PAD}" y="{_n(y + 20)}" width="{_n(length)}" height="22" rx="3" '
+            f'<rect x="{PAD}" y="{_n(bar_y)}" width="{_n(length)}" height="22" rx="3" '
             f'fill="{BEST if best else BAR}"/>'
         )
-        body.append(
-            _text(PAD + length + 6, y + 37, format_yuan_grouped(item.first_year_total), SMALL)
-        )
-        extra = comparison.difference(item)
+        body.append(_text(PAD + length + 6, bar_y + 17, format_yuan(item.first_year_total), SMALL))
         lines.append(
-            f"{item.plan.name}"
-            + ("，最便宜" if best else f"，比最便宜的多 {format_yuan_grouped(extra)} 元")
-            + f"，第一年共 {format_yuan_grouped(item.first_year_total)} 元"
+            f"{item.plan.name}{_standing(comparison, item)}，"
+            f"第一年共 {format_yuan(item.first_year_total)} 元"
         )
-    height = 34 + len(items) * row
+        y = bar_y + 22 + 18
+    height = int(y.to_integral_value(rounding=ROUND_CEILING))
     title = "各方案第一年总费用对比"
     desc = "；".join(lines) + "。"
     rows = tuple(
-        (
-            e.plan.name,
-            format_yuan_grouped(e.first_year_total),
-            format_yuan_grouped(comparison.difference(e)),
-        )
+        (e.plan.name, format_yuan(e.first_year_total), _above_cheapest(comparison, e))
         for e in items
     )
     return Chart(
@@ -130,7 +166,7 @@ def compare_bars(comparison: Comparison, uid: str = "cmp") -> Chart:
         title=title,
         desc=desc,
         caption=title + "（元）",
-        head=("方案", "第一年总费用（元）", "比最便宜多（元）"),
+        head=("方案", "第一年总费用（元）", "比最省的多（元）"),
         rows=rows,
     )
 
@@ -163,6 +199,37 @@ def _x_max(plans: list[Plan], channel: str) -> Decimal:
     return (span / step).to_integral_value(rounding=ROUND_CEILING) * step
 
 
+Box = tuple[Decimal, Decimal, Decimal, Decimal]  # left, top, right, bottom
+
+
+def _free_spot(
+    x: Decimal, y: Decimal, note: str, placed: list[Box], top: int, bottom: int
+) -> tuple[Decimal, Decimal, str]:
+    """Where a cap label fits whole inside the chart without touching another.
+
+    Tries above the point, then below, then further away; right of the point
+    when the text fits there, else left of it. The chosen box is recorded.
+    """
+    width = text_width(note, SMALL)
+    if x + 6 + width <= WIDTH - 2:
+        x0, anchor_x, anchor = x + 6, x + 6, "start"
+    else:
+        x0, anchor_x, anchor = x - 6 - width, x - 6, "end"
+    box: Box = (x0, y - 8 - SMALL, x0 + width, y - 8 + 3)
+    for shift in (-8, 18, -26, 36, -44, 54, -62, 72):
+        baseline = y + shift
+        box = (x0, baseline - SMALL, x0 + width, baseline + 3)
+        inside = top - 8 <= box[1] and box[3] <= bottom
+        if inside and not any(_overlap(box, other) for other in placed):
+            break
+    placed.append(box)
+    return anchor_x, box[3] - 3, anchor
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
 def fee_curve(plans: list[Plan], channel: str, uid: str = "curve") -> Chart:
     """Fee against amount for one channel; a cap shows as the line going flat."""
     for plan in plans:
@@ -182,9 +249,12 @@ def fee_curve(plans: list[Plan], channel: str, uid: str = "curve") -> Chart:
     y_top = max([Decimal(1)] + [max(s) for s in series])
     y_step = _nice_step(y_top)
     y_max = (y_top / y_step).to_integral_value(rounding=ROUND_CEILING) * y_step
-    legend_rows = len(plans)
+    legend_room = WIDTH - PAD - (PAD + 34)
+    legends = [wrap(plan.name, SMALL, legend_room) for plan in plans]
+    legend_height = sum(LINE * SMALL * len(lines) + 4 for lines in legends)
     left, right = 44, WIDTH - 16
-    top, bottom = 40 + 18 * legend_rows, 40 + 18 * legend_rows + 170
+    top = int((30 + legend_height + 14).to_integral_value(rounding=ROUND_CEILING))
+    bottom = top + 170
     height = bottom + 42
 
     def sx(amount: Decimal) -> Decimal:
@@ -195,15 +265,16 @@ def fee_curve(plans: list[Plan], channel: str, uid: str = "curve") -> Chart:
 
     name = SHORT_NAMES[channel]
     body = [_text(PAD, 18, f"{name}每笔手续费（元）", SMALL)]
-    for index, plan in enumerate(plans):
+    y = Decimal(30)
+    for index, lines in enumerate(legends):
         color, dash = SERIES[index] if index < len(SERIES) else SERIES_MORE
-        y = 30 + 18 * index + 6
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         body.append(
-            f'<line x1="{PAD}" y1="{y}" x2="{PAD + 28}" y2="{y}" stroke="{color}" '
-            f'stroke-width="3"{dash_attr}/>'
+            f'<line x1="{PAD}" y1="{_n(y + 6)}" x2="{PAD + 28}" y2="{_n(y + 6)}" '
+            f'stroke="{color}" stroke-width="3"{dash_attr}/>'
         )
-        body.append(_text(PAD + 34, y + 5, _short(plan.name), SMALL))
+        body += _lines(PAD + 34, y + 11, lines, SMALL)
+        y += LINE * SMALL * len(lines) + 4
     # Axes and ticks.
     body.append(
         f'<path d="M{left} {top}V{bottom}H{right}" fill="none" stroke="currentColor" '
@@ -219,14 +290,27 @@ def fee_curve(plans: list[Plan], channel: str, uid: str = "curve") -> Chart:
         body.append(_text(left - 4, y + 4, _plain(tick), SMALL, text_anchor="end"))
         tick += y_step
     x_step = _nice_step(x_max)
+    ticks = []
     tick = Decimal(0)
     while tick <= x_max:
-        anchor = "end" if tick == x_max else "middle" if tick else "start"
-        body.append(_text(sx(tick), bottom + 16, _plain(tick), SMALL, text_anchor=anchor))
+        ticks.append(tick)
         tick += x_step
+    # The ends always; a tick between them only where its label has room.
+    drawn: list[Box] = []
+    for tick in sorted(ticks, key=lambda t: (t not in (0, x_max), t)):
+        label = _plain(tick)
+        width = text_width(label, SMALL)
+        anchor = "end" if tick == x_max else "middle" if tick else "start"
+        x0 = sx(tick) - {"start": 0, "middle": width / 2, "end": width}[anchor]
+        box: Box = (x0 - 4, Decimal(bottom), x0 + width + 4, Decimal(bottom + 20))
+        if any(_overlap(box, other) for other in drawn):
+            continue
+        drawn.append(box)
+        body.append(_text(sx(tick), bottom + 16, label, SMALL, text_anchor=anchor))
     body.append(_text(right, bottom + 34, "交易金额（元）", SMALL, text_anchor="end"))
     descs = []
     labelled: list[tuple[Decimal, Decimal]] = []
+    placed: list[Box] = []
     for index, (plan, fees) in enumerate(zip(plans, series, strict=True)):
         color, dash = SERIES[index] if index < len(SERIES) else SERIES_MORE
         points = " ".join(f"{_n(sx(a))},{_n(sy(f))}" for a, f in zip(amounts, fees, strict=True))
@@ -240,23 +324,19 @@ def fee_curve(plans: list[Plan], channel: str, uid: str = "curve") -> Chart:
             x, y = sx(cap[0]), sy(cap[1])
             body.append(f'<circle cx="{_n(x)}" cy="{_n(y)}" r="4" fill="{color}"/>')
             if cap not in labelled:
-                # Same cap at the same amount: one label. Others alternate below.
-                below = len(labelled) % 2 == 1
+                # Same cap at the same amount: one label. Others never overlap it.
                 note = f"封顶 {_plain(cap[1])} 元"
-                body.append(
-                    _text(x + 6, y + 16 if below else y - 8, note, SMALL, text_anchor="start")
-                    if x < (left + right) / 2
-                    else _text(x, y + 18 if below else y - 8, note, SMALL, text_anchor="middle")
-                )
+                spot = _free_spot(x, y, note, placed, top, bottom)
+                body.append(_text(spot[0], spot[1], note, SMALL, text_anchor=spot[2]))
                 labelled.append(cap)
             descs.append(
-                f"{plan.name}：金额到 {format_yuan_grouped(cap[0])} 元时手续费达到封顶 "
-                f"{format_yuan_grouped(cap[1])} 元，金额再大也不再增加"
+                f"{plan.name}：金额到 {format_yuan(cap[0])} 元时手续费达到封顶 "
+                f"{format_yuan(cap[1])} 元，金额再大也不再增加"
             )
         else:
             descs.append(
-                f"{plan.name}：没有封顶，{format_yuan_grouped(x_max)} 元一笔手续费 "
-                f"{format_yuan_grouped(fees[-1])} 元"
+                f"{plan.name}：没有封顶，{format_yuan(x_max)} 元一笔手续费 "
+                f"{format_yuan(fees[-1])} 元"
             )
     title = f"{name}每笔手续费随金额的变化"
     desc = "；".join(descs) + "。"
@@ -265,8 +345,8 @@ def fee_curve(plans: list[Plan], channel: str, uid: str = "curve") -> Chart:
         | {c[0] for c in (_cap_point(p, channel) for p in plans) if c and c[0] <= x_max}
     )
     rows = tuple(
-        (format_yuan_grouped(a),)
-        + tuple(format_yuan_grouped(fee_for(p.channels[channel], quantize_fen(a))) for p in plans)
+        (format_yuan(a),)
+        + tuple(format_yuan(fee_for(p.channels[channel], quantize_fen(a))) for p in plans)
         for a in table_amounts
     )
     return Chart(

@@ -16,7 +16,7 @@ from decimal import Decimal
 from calculator.core.channels import CHANNELS, SHORT_NAMES
 from calculator.core.errors import InputError
 from calculator.core.money import FEN, MAX_AMOUNT, parse_amount, quantize_fen
-from calculator.core.plans import MONTHS_PER_YEAR, ChannelRule, Plan
+from calculator.core.plans import CUSTOM_PLAN_ID, MONTHS_PER_YEAR, ChannelRule, Plan
 from calculator.fees.transaction import channel_rule, fee_for
 
 MAX_COUNT = 1_000_000  # transactions per channel per month
@@ -184,6 +184,13 @@ def estimate(plan: Plan, mix: list[MixEntry]) -> Estimate:
     promotion = plan.promotion
     lines = []
     for entry in mix:
+        if entry.channel not in plan.channels and plan.id == CUSTOM_PLAN_ID:
+            name = SHORT_NAMES[entry.channel]
+            raise InputError(
+                "custom_channel_missing",
+                f"自定义费率里没有填{name}的费率：请填上{name}费率，或清空每月收款里{name}这一行。",
+                f"channels.{entry.channel}.rate_percent",
+            )
         if entry.channel not in plan.channels:
             raise InputError(
                 "channel_not_in_plan",
@@ -210,10 +217,23 @@ def estimate(plan: Plan, mix: list[MixEntry]) -> Estimate:
 
 @dataclass(frozen=True)
 class Comparison:
-    estimates: tuple[Estimate, ...]
-    cheapest: Decimal  # the lowest first-year total
+    """Plans on one mix. Only real offers and the reader's own rates can be
+    "cheapest": an example plan is shown for contrast, never as a verdict."""
 
-    def difference(self, item: Estimate) -> Decimal:
+    estimates: tuple[Estimate, ...]
+    cheapest: Decimal | None  # lowest first-year total of the real plans; None: fewer than two
+
+    @property
+    def real(self) -> tuple[Estimate, ...]:
+        return tuple(e for e in self.estimates if not e.plan.example)
+
+    def is_cheapest(self, item: Estimate) -> bool:
+        return not item.plan.example and item.first_year_total == self.cheapest
+
+    def difference(self, item: Estimate) -> Decimal | None:
+        """Above the cheapest real plan; None for an example or when none is named."""
+        if item.plan.example or self.cheapest is None:
+            return None
         return item.first_year_total - self.cheapest
 
 
@@ -226,4 +246,6 @@ def compare(plans: list[Plan], mix: list[MixEntry]) -> Comparison:
     if len(set(ids)) != len(ids):
         raise InputError("compare_duplicate", "同一个方案选了两次。", "plans")
     estimates = tuple(estimate(p, mix) for p in plans)
-    return Comparison(estimates, min(e.first_year_total for e in estimates))
+    real = [e.first_year_total for e in estimates if not e.plan.example]
+    # "Cheapest" of one real plan among examples would be a verdict on nothing.
+    return Comparison(estimates, min(real) if len(real) >= 2 else None)

@@ -15,7 +15,7 @@ from calculator.api.labels import VIEW_LABELS
 from calculator.core.channels import CHANNELS
 from calculator.core.describe import describe_rule, describe_rule_of
 from calculator.core.money import (
-    format_yuan_grouped,
+    format_yuan,
     parse_amount,
     quantize_fen,
 )
@@ -53,23 +53,20 @@ def plan_rate_table(plan_id: str) -> str:
 def fee(plan_id: str, channel: str, amount: str) -> str:
     plan = _plan(plan_id)
     value = parse_amount(amount)
-    return format_yuan_grouped(fee_breakdown(channel_rule(plan, channel), value).fee)
+    return format_yuan(fee_breakdown(channel_rule(plan, channel), value).fee)
 
 
 def fee_examples(plan_id: str, amount: str = "10000") -> str:
     plan = _plan(plan_id)
     value = parse_amount(amount)
     rows = [
-        f"| 支付方式（{format_yuan_grouped(value)} 元） | 手续费 | 到账 |",
+        f"| 支付方式（{format_yuan(value)} 元） | 手续费 | 到账 |",
         "| --- | ---: | ---: |",
     ]
     for channel, rule in plan.channels.items():
         b = fee_breakdown(rule, value)
         note = "（已封顶）" if b.cap_applied else ""
-        rows.append(
-            f"| {CHANNELS[channel]} | {format_yuan_grouped(b.fee)}{note} | "
-            f"{format_yuan_grouped(b.net)} |"
-        )
+        rows.append(f"| {CHANNELS[channel]} | {format_yuan(b.fee)}{note} | {format_yuan(b.net)} |")
     return "\n".join(rows) + f"\n\n*{_cell(plan_source(plan_id))}*\n"
 
 
@@ -78,14 +75,12 @@ def plan_terms(plan: Plan) -> list[str]:
     terms = []
     periodic = plan.periodic
     if periodic.annual_fee:
-        terms.append(
-            f"{periodic.annual_fee_name}每年 {format_yuan_grouped(periodic.annual_fee)} 元"
-        )
+        terms.append(f"{periodic.annual_fee_name}每年 {format_yuan(periodic.annual_fee)} 元")
     if periodic.monthly_rent:
-        terms.append(f"月租每月 {format_yuan_grouped(periodic.monthly_rent)} 元")
+        terms.append(f"月租每月 {format_yuan(periodic.monthly_rent)} 元")
     if plan.deposit:
         terms.append(
-            f"押金 {format_yuan_grouped(plan.deposit.amount)} 元（{plan.deposit.refund_condition}）"
+            f"押金 {format_yuan(plan.deposit.amount)} 元（{plan.deposit.refund_condition}）"
         )
     promotion = plan.promotion
     if promotion:
@@ -104,13 +99,13 @@ def fee_table(plan_id: str, amounts: tuple[str, ...] = COMMON_AMOUNTS) -> str:
     """
     plan = _plan(plan_id)
     values = [parse_amount(a) for a in amounts]
-    header = "| 支付方式 | " + " | ".join(f"{format_yuan_grouped(v)} 元" for v in values) + " |"
+    header = "| 支付方式 | " + " | ".join(f"{format_yuan(v)} 元" for v in values) + " |"
     rows = [header, "| --- |" + " ---: |" * len(values)]
     for channel, rule in plan.channels.items():
         fees = []
         for value in values:
             b = fee_breakdown(rule, value)
-            fees.append(format_yuan_grouped(b.fee) + ("（封顶）" if b.cap_applied else ""))
+            fees.append(format_yuan(b.fee) + ("（封顶）" if b.cap_applied else ""))
         rows.append(f"| {CHANNELS[channel]} | " + " | ".join(fees) + " |")
     label = "（示例方案，非真实报价）" if plan.example else ""
     title = f"**{_cell(plan.name)}**{label}：每笔手续费（元）"
@@ -146,7 +141,7 @@ def debit_cap_point(plan_id: str) -> str:
     point = cap_reached_at(band)
     if point is None:
         raise KeyError(f"plan {plan_id!r} has no debit cap")
-    return format_yuan_grouped(point)
+    return format_yuan(point)
 
 
 def reform_table() -> str:
@@ -154,7 +149,7 @@ def reform_table() -> str:
     rows = ["| 项目 | 费率上限 | 每笔封顶 | 说明 |", "| --- | --- | --- | --- |"]
     for item in reform.items:
         rate = "—" if item.rate_percent is None else f"{item.rate_percent.normalize():f}%"
-        cap = "—" if item.cap is None else f"{format_yuan_grouped(item.cap)} 元"
+        cap = "—" if item.cap is None else f"{format_yuan(item.cap)} 元"
         rows.append(f"| {_cell(item.name)} | {rate} | {cap} | {_cell(item.note)} |")
     source = (
         f"*来源：{reform.issuer}{reform.title}（{reform.number}），"
@@ -177,3 +172,11 @@ def plan_choices() -> list[tuple[str, str]]:
 def view_choices() -> list[tuple[str, str]]:
     """(id, label) of the calculator's views, in the contract's order."""
     return [(view, VIEW_LABELS[view]) for view in VIEWS]
+
+
+_MB = 1_000_000
+
+
+def download_size(size: int) -> str:
+    """A first visit's download as the page promises it: "约 13 MB" (whole MB, half up)."""
+    return f"约 {max(1, (int(size) + _MB // 2) // _MB)} MB"

@@ -25,7 +25,7 @@ from calculator.core.errors import InputError
 from calculator.core.money import FEN, format_yuan, parse_amount
 from calculator.core.plans import ChannelRule, Plan
 from calculator.fees.transaction import channel_rule, fee_breakdown
-from calculator.statement.explain import Explainer, Pattern
+from calculator.statement.explain import TOLERANCE, Explainer, Pattern
 from calculator.statement.read import (
     EMPTY_CELLS,
     FIELD_NAMES_ZH,
@@ -44,7 +44,6 @@ from calculator.statement.read import (
     unpriced_reason,
 )
 
-TOLERANCE = Decimal("0.01")  # a one-fen difference is rounding, not a finding
 MINUS_TOLERANCE = -TOLERANCE
 ZERO = Decimal(0)
 _PLAIN = re.compile(r"[0-9]{1,8}(?:\.[0-9]{1,2})?")

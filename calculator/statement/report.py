@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from calculator.core.channels import CHANNELS, SHORT_NAMES
 from calculator.core.describe import describe_rule_of
-from calculator.core.money import format_yuan, format_yuan_grouped
+from calculator.core.money import format_yuan, format_yuan_plain
 from calculator.core.plans import Plan
 from calculator.statement.check import ZERO, Checker, DayTotals, Finding
 from calculator.statement.explain import PATTERN_LABELS, Pattern
@@ -273,7 +273,7 @@ def findings_csv(summary: Summary, plan: Plan) -> str:
         if flagged:
             # Our own figures; a negative one is a number, not a formula.
             sign = "少收 " if f.difference < 0 else ""
-            difference = sign + format_yuan(abs(f.difference))
+            difference = sign + format_yuan_plain(abs(f.difference))
         rows.append(
             (
                 str(f.line),
@@ -302,11 +302,11 @@ def findings_csv(summary: Summary, plan: Plan) -> str:
         ["有问题", str(len(summary.flagged))],
         ["无法核对", str(len(summary.rejected))],
         *([["不是消费（未核对）", str(len(summary.skipped))]] if summary.skipped else []),
-        ["核对的交易金额（元）", format_yuan(amount)],
-        ["实收手续费（元）", format_yuan(fee)],
-        ["按合同应收（元）", format_yuan(expected)],
-        ["多收合计（元）", format_yuan(summary.overcharge)],
-        ["少收合计（元）", format_yuan(summary.undercharge)],
+        ["核对的交易金额（元）", format_yuan_plain(amount)],
+        ["实收手续费（元）", format_yuan_plain(fee)],
+        ["按合同应收（元）", format_yuan_plain(expected)],
+        ["多收合计（元）", format_yuan_plain(summary.overcharge)],
+        ["少收合计（元）", format_yuan_plain(summary.undercharge)],
         [],
         ["核对用的合同费率", plan.name],
         *([CHANNELS[c], rate] for c, rate in contract_rates(summary, plan)),
@@ -329,16 +329,16 @@ def service_text(summary: Summary, plan: Plan) -> str:
     expected = sum((t.expected for t in summary.channels), ZERO)
     rates = "；".join(f"{SHORT_NAMES[c]} {rate}" for c, rate in contract_rates(summary, plan))
     parts = [
-        f"您好，我核对了 POS 交易明细{span}：{checked} 笔交易共 {format_yuan_grouped(amount)} 元，"
-        f"实际扣了手续费 {format_yuan_grouped(fee)} 元。",
-        f"按合同费率（{rates}）应收 {format_yuan_grouped(expected)} 元。",
+        f"您好，我核对了 POS 交易明细{span}：{checked} 笔交易共 {format_yuan(amount)} 元，"
+        f"实际扣了手续费 {format_yuan(fee)} 元。",
+        f"按合同费率（{rates}）应收 {format_yuan(expected)} 元。",
     ]
     over = [f for f in summary.flagged if f.difference > 0]
     if over:
         lines = "、".join(str(f.line) for f in over[:_LISTED_LINES])
         more = "等" if len(over) > _LISTED_LINES else ""
         parts.append(
-            f"其中 {len(over)} 笔多收，共多收 {format_yuan_grouped(summary.overcharge)} 元"
+            f"其中 {len(over)} 笔多收，共多收 {format_yuan(summary.overcharge)} 元"
             f"（明细第 {lines} 行{more}）。"
         )
     for change in summary.rate_changes:

@@ -12,10 +12,10 @@ from tests.browser.conftest import PageWatch
 def test_first_answer_is_the_seed_figure(watched: PageWatch, base_url: str) -> None:
     page = watched.page
     page.goto(base_url + "calculator/")
-    expect(page.locator("#fees-status")).to_contain_text("加载")
+    expect(page.locator("#fees-status")).to_contain_text("准备")
     # The first answer waits for Pyodide to start: slow on a busy machine.
     expect(page.locator("[data-out=fee]")).to_have_text("60.00 元", timeout=60_000)
-    expect(page.locator("[data-out=net]")).to_have_text("9940.00 元")
+    expect(page.locator("[data-out=net]")).to_have_text("9,940.00 元")
     expect(page.locator("[data-out=effective_rate]")).to_have_text("0.60%")
 
     page.fill("#fees-amount", "1万")

@@ -34,7 +34,7 @@ def test_progress_bar_then_live_calculator(watched: PageWatch, base_url: str) ->
     )
     page.goto(base_url + "calculator/")
     status = page.locator("#fees-status")
-    expect(status).to_contain_text(re.compile(r"正在加载：已下载 \d+\.\d / \d+\.\d MB"))
+    expect(status).to_contain_text(re.compile(r"正在准备：已下载 \d+\.\d / \d+\.\d MB"))
     expect(status.locator("progress")).to_have_attribute("value", re.compile(r"^0\.\d+|^0$"))
     expect(page.locator("[data-out=fee]")).to_have_text(
         f"{api_fees.fee('10000', 'credit')['fee']} 元", timeout=LOAD

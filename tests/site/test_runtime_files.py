@@ -75,3 +75,21 @@ def test_served_stdlib_is_bytecode_and_reproducible() -> None:
     source = {n for n in zipfile.ZipFile(io.BytesIO(trimmed)).namelist() if n.endswith(".py")}
     compiled = {n for n in zipfile.ZipFile(io.BytesIO(first)).namelist() if n.endswith(".pyc")}
     assert compiled == {n + "c" for n in source}
+
+
+def test_the_promised_download_is_what_a_first_visit_fetches(site_dir: Path) -> None:
+    """The page's "约 N MB" is the sum of the built runtime files, rounded to the MB."""
+    page = (site_dir / "calculator" / "index.html").read_text(encoding="utf-8")
+    meta = _meta(page)
+    core = site_dir / "assets" / meta["runtime"]
+    fetched = [core / name for name in runtime_files.FIRST_VISIT_CORE]
+    fetched += [
+        site_dir / "assets" / "py" / meta["package"],
+        site_dir / "assets" / "py" / meta["stdlib"],
+    ]
+    size = sum(path.stat().st_size for path in fetched)
+    megabytes = (size + 500_000) // 1_000_000
+    assert 11 <= megabytes <= 15, size  # about 13 MB in 2026-11
+    status = re.search(r'id="fees-status"[^>]*>([^<]*)<', page)
+    assert status is not None and f"约 {megabytes} MB" in status.group(1), status
+    assert "计算引擎" not in page and "10 MB" not in status.group(1)

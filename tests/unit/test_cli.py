@@ -28,15 +28,15 @@ def test_fee_json() -> None:
     done = run("fee", "10000", "--channel", "credit")
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
-    assert (result["amount"], result["fee"], result["net"]) == ("10000.00", "60.00", "9940.00")
+    assert (result["amount"], result["fee"], result["net"]) == ("10,000.00", "60.00", "9,940.00")
     assert result["effective_rate"] == "0.60%" and result["plan"] == "lakala-personal"
 
 
 def test_gross_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["gross", "9975", "--channel", "debit"]) == 0
-    assert json.loads(capsys.readouterr().out)["amount"] == "10000.00"
+    assert json.loads(capsys.readouterr().out)["amount"] == "10,000.00"
     assert main(["gross", "99400000", "--channel", "credit"]) == 0  # the largest net by credit
-    assert json.loads(capsys.readouterr().out)["amount"] == "100000000.00"
+    assert json.loads(capsys.readouterr().out)["amount"] == "100,000,000.00"
 
 
 @pytest.mark.parametrize(
@@ -84,13 +84,14 @@ def test_estimate_and_compare_json() -> None:
                "--mix", "debit=200000x20")  # fmt: skip
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
-    assert result["monthly_fees"] == "680.00" and result["first_year_total"] == "8160.00"
+    assert result["monthly_fees"] == "680.00" and result["first_year_total"] == "8,160.00"
     done = run("compare", "--plan", "lakala-personal", "--plan", "example-d0-addon",
                "--mix", "credit=30000x40", "--mix", "debit=200000x20")  # fmt: skip
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
-    assert result["cheapest"] == ["lakala-personal"]
-    assert result["yearly_difference"] == "1539.00"  # 12 x 40 x 3 add-on + 99 流量费
+    # One real plan beside an example: nothing is named cheapest.
+    assert result["cheapest"] == [] and "真实方案只有一个" in result["verdict"]
+    assert result["plans"][1]["first_year_total"] == "9,699.00"  # 8,160 + 12 x 40 x 3 + 99
 
 
 @pytest.mark.parametrize(

@@ -14,15 +14,9 @@ import { runTool } from "./runtime/status.js";
 
 // ---- figures as text ---------------------------------------------------------
 
-// "12345.60" -> "12,345.60": display only; the figure itself comes from Python.
-function grouped(yuan) {
-  const [whole, fen] = String(yuan).split(".");
-  const withCommas = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  return fen === undefined ? withCommas : `${withCommas}.${fen}`;
-}
-
+// Every figure arrives formatted by Python (10,000.00); the page only adds the unit.
 function yuan(text) {
-  return `${grouped(text)} 元`;
+  return `${text} 元`;
 }
 
 // ---- the form ----------------------------------------------------------------
@@ -34,11 +28,13 @@ function parts(root) {
     form: $("form"),
     status: $("#fees-status"),
     error: $("#fees-error"),
+    customNote: $("#fees-custom-note"),
     notice: $("#fees-notice"),
     customBox: $("#fees-custom"),
     share: $("#fees-share"),
     single: { out: byData(root, "out"), detail: $("#fees-detail") },
     gross: byData(root, "gross"),
+    check: { ...byData(root, "check"), copy: $("#fees-copy-summary") },
     month: {
       table: $("#fees-month-table"),
       summary: $("#fees-month-summary"),
@@ -143,7 +139,7 @@ function breakdownItems(reply) {
   if (b.band_up_to !== null || b.band_index > 0) {
     items.push(`这笔金额落在第 ${b.band_index + 1} 段费率（${b.rate_percent}）`);
   }
-  items.push(`按比例：${grouped(reply.amount)} × ${b.rate_percent} = ${b.percent_raw} 元`);
+  items.push(`按比例：${reply.amount} × ${b.rate_percent} = ${b.percent_raw} 元`);
   if (b.cap_applied) items.push(`超过封顶，按封顶 ${b.cap} 元收取`);
   else if (b.cap !== null) items.push(`未到封顶（封顶 ${b.cap} 元）`);
   if (b.min_applied) items.push(`低于最低收费，按 ${b.min} 元收取`);
@@ -163,6 +159,23 @@ function showSingle({ single }, reply) {
 function clearSingle({ single }) {
   for (const node of Object.values(single.out)) setText(node, "—");
   single.detail.replaceChildren();
+}
+
+function showCheck({ check }, reply) {
+  setText(check.headline, reply.headline);
+  check.headline.dataset.status = reply.status;
+  setText(check.taken, `${yuan(reply.taken)}（${reply.taken_rate}）`);
+  setText(check.expected, yuan(reply.expected_fee));
+  setText(check.contract, reply.contract);
+  setText(check.reason, reply.reason || "扣的手续费和合同对得上（相差不到 1 分钱）。");
+  check.summary.value = reply.summary;
+}
+
+function clearCheck({ check }) {
+  for (const key of ["headline", "taken", "expected", "contract"]) setText(check[key], "—");
+  delete check.headline.dataset.status;
+  setText(check.reason, "");
+  check.summary.value = "";
 }
 
 function showGross({ gross }, reply) {
@@ -207,12 +220,7 @@ function monthTable(lines) {
   );
   const body = lines.map((line) =>
     row(
-      [
-        line.channel_name,
-        grouped(line.total),
-        String(line.count),
-        `${grouped(line.fee)}（${line.effective_rate}）`,
-      ],
+      [line.channel_name, line.total, String(line.count), `${line.fee}（${line.effective_rate}）`],
       { header: true },
     ),
   );
@@ -248,15 +256,23 @@ function clearMonth({ month }) {
 
 function card(plan) {
   const title = el("p", plan.plan_name, { class: "pos-fees__cardname" });
-  if (plan.cheapest) title.append(" ", el("strong", "最便宜", { class: "pos-fees__tag" }));
+  if (plan.cheapest) title.append(" ", el("strong", "最省", { class: "pos-fees__tag" }));
   if (plan.example) title.append(" ", el("span", "示例", { class: "pos-fees__tag is-example" }));
+  let above = "—";
+  if (plan.example) above = "示例，只作对照";
+  else if (plan.difference !== null) above = plan.cheapest ? "—" : yuan(plan.difference);
   const figures = el("dl", [
     term("第一年合计", yuan(plan.first_year_total)),
-    term("比最便宜多", plan.cheapest ? "—" : yuan(plan.difference)),
+    term("比最省的多", above),
     term("每月合计", yuan(plan.monthly_total)),
     term("实际费率", plan.effective_rate),
   ]);
-  const item = el("li", [title, figures], {
+  const rates = el(
+    "p",
+    `费率：${plan.lines.map((line) => `${line.channel_name} ${line.contract}`).join("；")}`,
+    { class: "pos-fees__rates" },
+  );
+  const item = el("li", [title, rates, figures], {
     class: plan.cheapest ? "pos-fees__card is-best" : "pos-fees__card",
   });
   const notes = planNotes(plan);
@@ -316,17 +332,16 @@ function placeChart(figure, reply) {
 
 async function showCompare(tool, reply, args) {
   const { compare } = tool;
-  const best = reply.plans.filter((plan) => plan.cheapest).map((plan) => plan.plan_name);
-  setText(
-    compare.verdict,
-    `按这样的收款，第一年最省的是：${best.join("、")}。` +
-      `最贵和最省的方案一年相差 ${yuan(reply.yearly_difference)}。`,
-  );
+  setText(compare.verdict, reply.verdict);
+  showNote(tool, reply.custom_note);
   compare.cards.replaceChildren(...reply.plans.map(card));
-  // The fee curve is Python's default channel (debit, where the cap shows).
+  // Charts show the plans the comparison used (the reader's own rates only
+  // once they are usable). The fee curve is Python's default channel (debit).
+  const plans = reply.plans.map((plan) => plan.plan);
+  const own = plans.includes(tool.contract.custom_plan) ? { custom: args.custom } : {};
   const [bars, curve] = await Promise.all([
-    tool.askBars("chart", { kind: "compare", ...args }),
-    tool.askCurve("chart", { kind: "fee_curve", plans: args.plans, custom: args.custom }),
+    tool.askBars("chart", { kind: "compare", mix: args.mix, plans, ...own }),
+    tool.askCurve("chart", { kind: "fee_curve", plans, ...own }),
   ]);
   if (!alive(tool.root)) return;
   placeChart(compare.bars, bars);
@@ -347,6 +362,14 @@ const ANSWERS = {
     show: showSingle,
     clear: clearSingle,
   },
+  check: {
+    ask: (v) => [
+      "check",
+      { amount: v.amount, received: v.received, fee: v.taken, channel: v.channel, plan: v.plan },
+    ],
+    show: showCheck,
+    clear: clearCheck,
+  },
   gross: {
     ask: (v) => ["gross", { net: v.net, channel: v.channel, plan: v.plan }],
     show: showGross,
@@ -366,6 +389,17 @@ const ANSWERS = {
 
 // ---- lifecycle ---------------------------------------------------------------
 
+/**
+ * A note on the reader's own rates: "fill these in" (custom_empty) is a calm
+ * hint, a mistake names its box in the error line; neither clears other answers.
+ */
+function showNote(tool, note) {
+  const calm = Boolean(note) && note.code === "custom_empty";
+  showMessage(tool.customNote, calm ? note.message_zh : "");
+  markField(tool.form, tool.contract, note && !calm ? note.field : null);
+  showMessage(tool.error, note && !calm ? note.message_zh : "");
+}
+
 async function recompute(tool) {
   if (!tool.ready) return;
   const values = readForm(tool.form, tool.contract);
@@ -374,8 +408,7 @@ async function recompute(tool) {
   const args = values.custom ? { ...base, custom: values.custom } : base;
   const reply = await tool.askLatest(fn, args);
   if (!reply || !alive(tool.root)) return;
-  markField(tool.form, tool.contract, reply.error ? reply.error.field : null);
-  showMessage(tool.error, reply.error ? reply.error.message_zh : "");
+  showNote(tool, reply.error || null);
   if (reply.error) answer.clear(tool);
   else await answer.show(tool, reply, args);
 }
@@ -388,31 +421,61 @@ function updateLink(tool) {
 
 async function openLink(tool) {
   const link = await readLink(tool.contract);
-  if (!link) return;
+  if (!link) return false;
   fillForm(tool.form, link.values, tool.contract);
   tool.notice.replaceChildren(...link.problems.map((p) => el("li", p.message_zh)));
   tool.notice.hidden = link.problems.length === 0;
+  return true;
+}
+
+/** A shared link opens at its answer: the view's result, under the sticky header. */
+function scrollToAnswer(tool, view) {
+  const section = tool.root.querySelector(`[data-result="${view}"]`);
+  if (section) section.scrollIntoView({ block: "start" });
 }
 
 async function onReady(tool) {
   if (tool.ready) return;
-  await openLink(tool);
+  const linked = await openLink(tool);
   tool.ready = true;
-  showView(tool, readForm(tool.form, tool.contract));
+  const values = readForm(tool.form, tool.contract);
+  showView(tool, values);
   tool.share.value = window.location.href;
-  setText(tool.status, "计算引擎已就绪，修改数字即可重新计算。");
-  recompute(tool);
+  setText(tool.status, "计算器已就绪，修改数字即可重新计算。");
+  await recompute(tool);
+  if (linked && alive(tool.root)) scrollToAnswer(tool, values.view);
+}
+
+/** Copy `text`: the clipboard API, else the selected box and execCommand. */
+async function copyText(text, box) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    box.focus();
+    box.select();
+    try {
+      return document.execCommand("copy");
+    } catch {
+      return false;
+    }
+  }
 }
 
 async function copyLink(tool) {
   updateLink(tool);
-  tool.share.select();
-  try {
-    await navigator.clipboard.writeText(tool.share.value);
-    setText(tool.status, "链接已复制，发给别人打开就是同样的计算。");
-  } catch {
-    setText(tool.status, "无法自动复制，请长按上面的链接手动复制。");
-  }
+  const done = await copyText(tool.share.value, tool.share);
+  setText(
+    tool.status,
+    done ? "链接已复制，发给别人打开就是同样的计算。" : "无法自动复制，请长按上面的链接手动复制。",
+  );
+}
+
+async function copySummary(tool) {
+  const box = tool.check.summary;
+  if (!box.value) return;
+  const done = await copyText(box.value, box);
+  setText(tool.check.copy, done ? "已复制，粘贴给客服即可" : "请长按上面的文字手动复制");
 }
 
 export function mount(root) {
@@ -439,6 +502,7 @@ export function mount(root) {
     recompute(tool);
   });
   root.querySelector("#fees-copy").addEventListener("click", () => copyLink(tool));
+  tool.check.copy.addEventListener("click", () => copySummary(tool));
   showView(tool, readForm(tool.form, tool.contract));
   runTool(root, tool.status, {
     note: "下方的费率表仍然可以查看。",

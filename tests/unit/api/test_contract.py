@@ -122,8 +122,8 @@ def test_a_link_written_from_the_contract_is_read_back_whole() -> None:
     assert reply["problems"] == []
     state = reply["state"]
     assert state["v"] == "compare" and state["cmp"] == ["lakala-personal", "custom"]
-    assert state["amount"] == "10000.00" and state["net"] == "9940.00"
-    assert state["m_credit"] == {"total": "30000.00", "count": "40"}
+    assert state["amount"] == "10,000.00" and state["net"] == "9,940.00"
+    assert state["m_credit"] == {"total": "30,000.00", "count": "40"}
     assert state["custom"]["channels"]["debit"] == {"rate_percent": "０.５", "cap": "25元"}
     assert state["custom"]["channels"]["wechat"] == {"rate_percent": "0.38", "fixed": "1"}
     assert state["custom"]["periodic"] == {"annual_fee": "99"}
@@ -140,8 +140,8 @@ def test_every_parameter_longer_than_the_limit_is_refused() -> None:
 def test_public_link_names_never_change() -> None:
     """Links merchants already shared carry these names; renaming one breaks them."""
     shape = api_contract.contract()
-    assert shape["views"] == ["single", "gross", "month", "compare"]
-    names = ("v", "amount", "net", "channel", "plan", "cmp")
+    assert shape["views"] == ["single", "check", "gross", "month", "compare"]
+    names = ("v", "amount", "net", "received", "taken", "channel", "plan", "cmp")
     assert tuple(shape["link"]["params"].values()) == names
     assert shape["link"]["mix_prefix"] == "m_" and shape["walker"]["param"] == "a"
     assert shape["link"]["list_join"] == ","

@@ -19,7 +19,7 @@ def test_shared_link_state_is_validated() -> None:
     )
     clean, problems = state["state"], state["problems"]
     assert clean["v"] == "compare" and clean["cmp"] == ["lakala-personal", "custom"]
-    assert clean["m_credit"] == {"total": "30000.00", "count": "40"}
+    assert clean["m_credit"] == {"total": "30,000.00", "count": "40"}
     assert "amount" not in clean and "channel" not in clean and "m_debit" not in clean
     fields = {p["field"] for p in problems}
     # Debit has a cap but no rate: the whole custom contract is refused, in Chinese.
@@ -28,5 +28,5 @@ def test_shared_link_state_is_validated() -> None:
     good = fees_link.fees_link(
         {"c_credit": "0.6", "c_annual": "99", "v": "single", "amount": "1万"}
     )
-    assert good["problems"] == [] and good["state"]["amount"] == "10000.00"
+    assert good["problems"] == [] and good["state"]["amount"] == "10,000.00"
     assert good["state"]["custom"]["periodic"] == {"annual_fee": "99"}

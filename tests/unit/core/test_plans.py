@@ -423,7 +423,7 @@ def test_bundled_examples_are_labelled_with_source_and_date() -> None:
 def test_custom_plan_is_named_as_the_readers_own() -> None:
     assert plan_from_dict({"channels": {"credit": {"rate_percent": "0.6"}}}) == Plan(
         id="custom",
-        name="我的合同费率",
+        name="自定义费率",
         source="您输入的合同费率",
         as_of=None,
         channels=credit(Band(None, Decimal("0.006"))),

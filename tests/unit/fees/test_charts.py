@@ -38,11 +38,11 @@ def test_compare_bars_marks_cheapest_and_escapes_names() -> None:
     root = parse(chart.svg)
     title = root.find(SVG + "title")
     desc = root.find(SVG + "desc")
-    assert title is not None and desc is not None and "最便宜" in desc.text
+    assert title is not None and desc is not None and "最省" in desc.text
     labelled = root.get("aria-labelledby").split()
     assert labelled == [title.get("id"), desc.get("id")]
     # Lakala is cheaper than a flat 1%: its bar is green and its label says so.
-    assert any(t.startswith("拉卡拉个人 POS（最便宜）") for t in texts(root))
+    assert any(t.startswith("拉卡拉个人 POS（最省）") for t in texts(root))
     fills = [r.get("fill") for r in root.iter(SVG + "rect")]
     assert fills == [charts.BEST, charts.BAR]
     assert chart.rows[0][2] == "0.00" and chart.head[0] == "方案"
@@ -81,3 +81,68 @@ def test_same_bytes_every_time_and_through_api() -> None:
     assert api.safe_call("chart", kind="pie", plans=["lakala-personal"])["error"]["code"] == (
         "unknown_chart"
     )
+
+
+# --- labels that never overlap or get cut --------------------------------------
+
+LONGEST = max((p.name for p in PLANS.values()), key=len)
+
+
+def _own(name: str, rate: str, cap: str) -> object:
+    return plan_from_dict(
+        {
+            "name": name,
+            "channels": {
+                "credit": {"rate_percent": rate},
+                "debit": {"rate_percent": rate, "cap": cap},
+            },
+        }
+    )
+
+
+def _boxes(svg: str) -> list[tuple[str, Decimal, Decimal, Decimal, Decimal]]:
+    """Every text's box, from its anchor, size and our width estimate."""
+    boxes = []
+    for node in parse(svg).iter(SVG + "text"):
+        text, size = node.text or "", int(node.get("font-size"))
+        x, y = Decimal(node.get("x")), Decimal(node.get("y"))
+        width = charts.text_width(text, size)
+        anchor = node.get("text-anchor", "start")
+        left = x - {"start": 0, "middle": width / 2, "end": width}[anchor]
+        boxes.append((text, left, y - size, left + width, y + 3))
+    return boxes
+
+
+def _assert_readable(svg: str) -> None:
+    boxes = _boxes(svg)
+    width = Decimal(charts.WIDTH)
+    cut = [b[0] for b in boxes if b[1] < 0 or b[3] > width]
+    assert not cut, f"text cut at the chart's edge: {cut}"
+    clashes = [
+        (a[0], b[0])
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]
+    ]
+    assert not clashes, f"overlapping labels: {clashes}"
+
+
+def test_longest_names_are_wrapped_whole_in_the_bars() -> None:
+    plans = [PLANS["lakala-personal"], _own(LONGEST + "（加长）", "0.55", "20"), *(
+        PLANS[p] for p in ("example-d0-addon", "example-qr-bands"))]  # fmt: skip
+    chart = charts.compare_bars(compare(plans, MIX))
+    _assert_readable(chart.svg)
+    drawn = "".join(texts(parse(chart.svg)))
+    assert "…" not in drawn
+    for plan in plans:
+        assert plan.name in drawn
+
+
+def test_two_caps_of_the_same_value_get_two_clear_labels() -> None:
+    plans = [_own(LONGEST, "0.5", "20"), _own("同样封顶 20 元的另一个方案", "0.45", "20"),
+             PLANS["lakala-personal"]]  # fmt: skip
+    chart = charts.fee_curve(plans, "debit")
+    _assert_readable(chart.svg)
+    drawn = texts(parse(chart.svg))
+    assert drawn.count("封顶 20 元") == 2 and drawn.count("封顶 25 元") == 1
+    assert LONGEST in "".join(drawn)

@@ -27,7 +27,7 @@ def test_seed_plan_month_by_hand() -> None:
     # credit 30,000 x 0.6% = 180; debit 20 x 10,000 each, capped at 25 -> 500
     assert [line["fee"] for line in result["lines"]] == ["180.00", "500.00"]
     assert result["monthly_total"] == "680.00"
-    assert result["first_year_total"] == "8160.00"  # 12 x 680, no periodic fees
+    assert result["first_year_total"] == "8,160.00"  # 12 x 680, no periodic fees
     assert result["effective_rate"] == "0.296%"  # 8160 / (12 x 230,000)
 
 
@@ -35,7 +35,7 @@ def test_periodic_fees_deposit_and_promotion_from_examples() -> None:
     d0 = api_fees.estimate(MIX, "example-d0-addon")
     # credit: 40 x (750 x 0.6% + 3) = 40 x 7.5 = 300; debit 500; + 99 流量费 a year
     assert d0["monthly_fees"] == "800.00"
-    assert d0["first_year_total"] == "9699.00"
+    assert d0["first_year_total"] == "9,699.00"
     assert d0["deposit"]["amount"] == "99.00" and d0["deposit"]["refund_condition"]
     bands = api_fees.estimate(MIX, "example-qr-bands")
     # regular month: credit 40 x 4.13 (750 x 0.55% = 4.125, rounded per transaction)
@@ -43,8 +43,8 @@ def test_periodic_fees_deposit_and_promotion_from_examples() -> None:
     assert bands["monthly_total"] == "575.20"
     # first month: credit at 0.38% = 114, rent waived -> 514
     assert bands["promotion"]["monthly_total"] == "514.00"
-    assert bands["first_year_total"] == "6909.20"  # 514 + 11 x 575.20 + 68
-    assert bands["regular_year_total"] == "6970.40"  # 12 x 575.20 + 68
+    assert bands["first_year_total"] == "6,909.20"  # 514 + 11 x 575.20 + 68
+    assert bands["regular_year_total"] == "6,970.40"  # 12 x 575.20 + 68
 
 
 def test_even_split_sums_to_total_and_uses_whole_fen() -> None:
@@ -100,31 +100,79 @@ def test_count_accepts_typed_forms() -> None:
         parse_count("9" * 30, "c")
 
 
-def test_compare_flags_cheapest_and_difference() -> None:
-    result = api_fees.compare(MIX, ["lakala-personal", "example-d0-addon", "example-qr-bands"])
-    totals = {row["plan"]: Decimal(row["first_year_total"]) for row in result["plans"]}
-    best = min(totals.values())
-    assert result["cheapest"] == [p for p, t in totals.items() if t == best]
-    for row in result["plans"]:
-        assert Decimal(row["difference"]) == totals[row["plan"]] - best
-    assert Decimal(result["yearly_difference"]) == max(totals.values()) - best
+CHEAP_OWN = {
+    "channels": {"credit": {"rate_percent": "0.55"}, "debit": {"rate_percent": "0.5", "cap": "20"}}
+}
+
+
+def test_cheapest_is_chosen_among_real_plans_never_an_example() -> None:
+    # The flat-rate example (6,909.20) is below Lakala (8,160.00) but above our own rates.
+    result = api_fees.compare(
+        MIX, ["lakala-personal", "example-qr-bands", "custom"], custom=CHEAP_OWN
+    )
+    rows = {row["plan"]: row for row in result["plans"]}
+    assert result["cheapest"] == ["custom"]
+    assert rows["custom"]["difference"] == "0.00"
+    assert rows["lakala-personal"]["difference"] == "1,377.60"
+    assert rows["example-qr-bands"]["cheapest"] is False
+    assert rows["example-qr-bands"]["difference"] is None
+    assert result["yearly_difference"] == "1,377.60"
+    assert result["verdict"].startswith("按这样的收款，第一年最省的是：自定义费率，")
+    assert "示例方案只作对照" in result["verdict"]
+
+
+def test_an_example_cheaper_than_every_real_plan_is_still_not_named() -> None:
+    dear = {"channels": {"credit": {"rate_percent": "1"}, "debit": {"rate_percent": "1"}}}
+    result = api_fees.compare(MIX, ["lakala-personal", "example-qr-bands", "custom"], custom=dear)
+    assert result["cheapest"] == ["lakala-personal"]
+    assert "示例" not in result["verdict"].split("。")[0]
+
+
+@pytest.mark.parametrize(
+    ("plans", "says"),
+    [
+        (["example-d0-addon", "example-qr-bands"], "这次比较的都是示例方案，没有真实报价可比"),
+        (["lakala-personal", "example-d0-addon"], "真实方案只有一个，没有可比的"),
+    ],
+)
+def test_no_verdict_without_two_real_offers(plans: list[str], says: str) -> None:
+    result = api_fees.compare(MIX, plans)
+    assert result["cheapest"] == [] and result["yearly_difference"] is None
+    assert not any(row["cheapest"] for row in result["plans"])
+    assert result["verdict"].startswith(says) and "最省的是" not in result["verdict"]
 
 
 def test_compare_with_custom_plan_and_errors() -> None:
     custom = {"channels": {"credit": {"rate_percent": "0.5%"}, "debit": {"rate_percent": "0.4"}}}
     result = api_fees.compare(MIX, ["lakala-personal", "custom"], custom=custom)
-    assert result["plans"][1]["plan_name"] == "我的合同费率"
+    assert result["plans"][1]["plan_name"] == "自定义费率"
     assert api.safe_call("compare", mix=MIX, plans=["lakala-personal"])["error"]["code"] == (
         "compare_few"
     )
-    assert api.safe_call("compare", mix=MIX, plans=["custom", "lakala-personal"])["error"][
-        "code"
-    ] == ("custom_missing")
+    # Ticking 自定义费率 before typing: the other plans stay, a calm note says what to fill.
+    pending = api.safe_call("compare", mix=MIX, plans=["custom", "lakala-personal"])
+    assert [row["plan"] for row in pending["plans"]] == ["lakala-personal"]
+    assert pending["custom_note"]["code"] == "custom_empty"
+    # Only a credit rate, but the month has debit takings: named by the form's words.
+    credit_only = {"channels": {"credit": {"rate_percent": "0.5"}}}
+    half = api.safe_call(
+        "compare",
+        mix=MIX,
+        plans=["custom", "lakala-personal", "example-qr-bands"],
+        custom=credit_only,
+    )
+    assert len(half["plans"]) == 2
+    assert half["custom_note"] == {
+        "code": "custom_channel_missing",
+        "message_zh": "自定义费率里没有填借记卡的费率："
+        "请填上借记卡费率，或清空每月收款里借记卡这一行。",
+        "field": "channels.debit.rate_percent",
+    }
     missing = api.safe_call(
         "estimate", mix=MIX, plan="custom", custom={"channels": {"credit": {"rate_percent": 1}}}
     )
     assert (
-        missing["error"]["code"] == "channel_not_in_plan"
+        missing["error"]["code"] == "custom_channel_missing"
         and "借记卡" in (missing["error"]["message_zh"])
     )
 

@@ -91,7 +91,7 @@ def test_channel_missing_from_plan_is_named() -> None:
         channel_rule(plan, "debit")
     assert caught.value.as_dict() == {
         "code": "channel_not_in_plan",
-        "message_zh": "方案“我的合同费率”没有这种支付方式的费率。",
+        "message_zh": "方案“自定义费率”没有这种支付方式的费率。",
         "field": "channel",
     }
 
@@ -110,17 +110,17 @@ def test_gross_up_stops_at_the_largest_amount() -> None:
 
 def test_result_shape() -> None:
     result = api_fees.fee("10000", "credit")
-    assert result["amount"] == "10000.00"
-    assert result["net"] == "9940.00"
+    assert result["amount"] == "10,000.00"
+    assert result["net"] == "9,940.00"
     assert result["effective_rate"] == "0.60%"
     assert result["plan"] == "lakala-personal" and result["channel"] == "credit"
 
 
 def test_gross_for_seed() -> None:
     result = api_fees.gross("9940", "credit")
-    assert result["amount"] == "10000.00" and result["net"] == "9940.00"
+    assert result["amount"] == "10,000.00" and result["net"] == "9,940.00"
     # 9975 net by debit: 10000 - 25 cap
-    assert api_fees.gross("9975", "debit")["amount"] == "10000.00"
+    assert api_fees.gross("9975", "debit")["amount"] == "10,000.00"
 
 
 def test_errors_are_data() -> None:

@@ -228,9 +228,9 @@ def test_sums_per_channel_and_day() -> None:
     ]
     keys = ("date", "channel", "amount", "fee", "expected", "flagged")
     assert [tuple(p[k] for k in keys) for p in result["series"]] == [
-        ("2025-03-01", "credit", "30000.00", "180.80", "180.00", 2),
-        ("2025-03-02", "credit", "21000.00", "124.00", "126.00", 2),
-        ("2025-03-02", "debit", "50000.00", "25.00", "25.00", 0),
+        ("2025-03-01", "credit", "30,000.00", "180.80", "180.00", 2),
+        ("2025-03-02", "credit", "21,000.00", "124.00", "126.00", 2),
+        ("2025-03-02", "debit", "50,000.00", "25.00", "25.00", 0),
     ]
 
 
@@ -365,7 +365,7 @@ def test_own_contract_rates() -> None:
     result = api_statement.statement_check(text=statement(HIKE), custom=custom)
     assert counts(result) == (1, 1, 0, 0)
     bad = api.safe_call("statement_check", text=statement(HIKE), custom={"channels": {}})
-    assert bad["error"]["code"] == "bad_custom_plan"
+    assert bad["error"]["code"] == "custom_empty"
 
 
 @settings(max_examples=40, deadline=None)

@@ -125,11 +125,25 @@ _CAP_AND_ADD_ON = {"channels": {"debit": {"rate_percent": D("0.5"), "cap": 25, "
             "多收 1.37 元：实收 61.37 元，合同应收 60.00 元",
         ),
         # Over the cap at a lower rate than the contract's: not a rate rise.
+        # The cap ignored at a rate below the contract's: still the cap that failed.
         (
             DEFAULT_PLAN,
             "借记卡,10000,40.00,",
+            "cap_not_applied",
+            "封顶没有生效：合同每笔封顶 25.00 元，实际按 0.40% 全额收了 40.00 元，多收 15.00 元",
+        ),
+        (
+            DEFAULT_PLAN,
+            "借记卡,10000,40.37,",
             "unexplained",
-            "多收 15.00 元：实收 40.00 元，合同应收 25.00 元",
+            "多收 15.37 元：实收 40.37 元，合同应收 25.00 元",
+        ),
+        # "0% + 4 元" reproduces 4.00 too, but says nothing: the search goes on.
+        (
+            DEFAULT_PLAN,
+            "信用卡,508.92,4.00,",
+            "rate_above_contract",
+            "费率高于合同：按 0.785% 收取（合同 0.60%），多收 0.95 元",
         ),
         (
             DEFAULT_PLAN,

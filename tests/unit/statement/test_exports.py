@@ -113,7 +113,7 @@ def test_3_a_sale_and_its_void_report_no_overcharge() -> None:
     [
         ("冲正", "冲正（没找到对应的消费），不按消费核对"),
         ("预授权", "预授权只冻结额度、不扣手续费，预授权完成时才核对"),
-        ("退货", "退货（退款）5000.00 元，不按消费核对"),
+        ("退货", "退货（退款）5,000.00 元，不按消费核对"),
         ("撤销", "撤销（没找到对应的消费），不按消费核对"),
         ("预授权撤销", "撤销（没找到对应的消费），不按消费核对"),
     ],
@@ -236,7 +236,7 @@ def test_6_a_total_row_that_disagrees_is_a_finding() -> None:
     notice = result["notices"][0]
     assert notice["code"] == "total_disagrees" and notice["finding"] and notice["lines"] == [6]
     assert (
-        "交易金额写的是 50000.00 元，逐行相加是 40000.00 元（相差 10000.00 元）"
+        "交易金额写的是 50,000.00 元，逐行相加是 40,000.00 元（相差 10,000.00 元）"
         in (notice["message_zh"])
     )
 
@@ -346,7 +346,7 @@ def test_amount_forms(amount: str) -> None:
 
 def test_a_trailing_minus_amount_is_a_refund() -> None:
     result = check('交易时间,卡类型,交易金额,手续费\n2025-03-01,信用卡,"1,000.00-",6.00\n')
-    assert by_line(result) == {2: ("skipped", "退货（退款）1000.00 元，不按消费核对")}
+    assert by_line(result) == {2: ("skipped", "退货（退款）1,000.00 元，不按消费核对")}
 
 
 # --- a settled column instead of (or beside) a fee column -----------------------

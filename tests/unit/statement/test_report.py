@@ -32,11 +32,11 @@ def test_channel_totals_in_the_usual_channel_order() -> None:
 def test_contract_rates_as_the_plan_writes_them_never_an_effective_rate() -> None:
     # Debit at 0.5% capped at 25 yuan: 10,000 yuan pays 25.00, i.e. 0.25%; the table says the plan.
     channels = checked(FINE[1], "2025-03-02,T1,借记卡,3000.00,15.00,,小店")["channels"]
-    assert channels[0]["contract"] == "0.5%，每笔封顶 25.00 元"
+    assert channels[0]["contract"] == "0.5%，封顶 25.00 元"
     assert "expected_rate" not in channels[0]
     custom = {"channels": {"credit": {"rate_percent": "0.55", "fixed": "3"}}}
     channels = checked(FINE[0], custom=custom)["channels"]
-    assert channels[0]["contract"] == "0.55% + 每笔 3.00 元"
+    assert channels[0]["contract"] == "0.55% + 每笔加收 3.00 元"
 
 
 def test_undated_rows_count_in_the_totals_but_not_in_the_series() -> None:
@@ -155,7 +155,7 @@ def test_series_by_day_then_channel() -> None:
     assert series[-1] == {
         "date": "2025-03-14",
         "channel": "credit",
-        "amount": "30580.00",
+        "amount": "30,580.00",
         "fee": "917.34",
         "expected": "183.48",
         "effective_rate": "3.00%",
@@ -261,14 +261,14 @@ def test_csv_leaves_out_columns_no_row_fills() -> None:
     # A statement with nothing to report still carries its totals and the rates used.
     fine = api_statement.statement_check(text=statement(*FINE))["csv"].lstrip("\ufeff")
     assert fine.startswith("行号,结果,原因\r\n\r\n合计\r\n读到的交易行,3\r\n")
-    assert "借记卡（储蓄卡）,0.5%，每笔封顶 25.00 元" in fine
+    assert "借记卡（储蓄卡）,0.5%，封顶 25.00 元" in fine
 
 
 def test_service_text_for_a_hike_names_rows_amounts_contract_and_date() -> None:
     text = checked(*FINE, *HIKED)["service_text"]
     assert text == (
         "您好，我核对了 POS 交易明细（2025-03-01 至 2025-03-16）：6 笔交易共 54,580.00 元，"
-        "实际扣了手续费 1,101.84 元。按合同费率（信用卡 0.6%；借记卡 0.5%，每笔封顶 25.00 元；"
+        "实际扣了手续费 1,101.84 元。按合同费率（信用卡 0.6%；借记卡 0.5%，封顶 25.00 元；"
         "微信 0.38%）应收 290.28 元。其中 3 笔多收，共多收 811.56 元（明细第 5、6、7 行）。"
         "信用卡从 2025-03-14 起多收，看起来是按 2.99% + 每笔 3.00 元收取。"
         "请帮我核实，并退还多收的手续费。"

@@ -19,21 +19,22 @@ export function failureText(s) {
   return FAILURE_ZH[s.reason] || FAILURE_ZH.other;
 }
 
+// Decimal megabytes, as the page's build-time "约 13 MB" and browsers count them.
 function megabytes(bytes) {
-  return (bytes / 1048576).toFixed(1);
+  return (bytes / 1000000).toFixed(1);
 }
 
 function showLoading(label, bar, s) {
   if (s.state === "starting") {
     bar.removeAttribute("value");
-    label.textContent = "正在加载：下载完成，正在启动……";
+    label.textContent = "下载完成，正在启动……";
   } else if (s.total) {
     bar.value = s.loaded / s.total;
     const percent = Math.floor((100 * s.loaded) / s.total);
-    label.textContent = `正在加载：已下载 ${megabytes(s.loaded)} / ${megabytes(s.total)} MB（${percent}%）`;
+    label.textContent = `正在准备：已下载 ${megabytes(s.loaded)} / ${megabytes(s.total)} MB（${percent}%）`;
   } else {
     bar.removeAttribute("value");
-    label.textContent = "正在加载，请稍候……";
+    label.textContent = "正在准备……";
   }
 }
 
