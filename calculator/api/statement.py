@@ -281,7 +281,7 @@ def _summary(checker: Checker, limit: object = None) -> Result:
                 "expected": format_yuan(t.expected),
                 "overcharge": format_yuan(t.over),
                 "effective_rate": format_rate(t.fee / t.amount),
-                # As the plan writes it ("0.5%，每笔封顶 25.00 元"), never fee / amount.
+                # As the plan writes it ("0.5%，封顶 25.00 元"), never fee / amount.
                 "contract": describe_rule_of(checker.plan.channels[t.channel])
                 if t.channel in checker.plan.channels
                 else "",

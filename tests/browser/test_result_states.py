@@ -69,5 +69,12 @@ def _calculator(page: Page, base_url: str, check: Callable[[str, str], None]) ->
     expect(page.locator("#fees-month-summary")).to_contain_text("680.00 元")
     check("calculator: month", "#fees-tool")
     page.check("input[name=view][value=compare]")
-    expect(page.locator("#fees-verdict")).to_contain_text("一年相差")
+    # One real plan beside an example: the computed verdict names none cheapest.
+    expect(page.locator("#fees-verdict")).to_contain_text("不说哪个最省")
     check("calculator: compare", "#fees-tool")
+    page.check("input[name=view][value=check]")
+    page.fill("#fees-amount", "30000")
+    page.fill("#fees-received", "29100")
+    page.select_option("#fees-channel", "credit")
+    expect(page.locator("[data-check=headline]")).to_have_text("多收 720.00 元")
+    check("calculator: check one payment", "#fees-tool")

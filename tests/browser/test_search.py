@@ -151,7 +151,7 @@ def test_slash_key_opens_search_and_escape_closes_it(watched: PageWatch, base_ur
     page.keyboard.press("/")
     expect(page.locator("#pos-search-input")).to_be_focused()
     page.keyboard.press("Escape")
-    assert not page.locator("#__search").is_checked()
+    expect(page.locator("#__search")).not_to_be_checked()
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -68,14 +68,12 @@ def test_one_outlier_is_no_rate_change_a_real_hike_reports_its_date(
     )
     # Contract rates as the plan writes them, figures with thousands separators.
     channels = page.locator("#statement-channels tbody tr")
-    expect(channels.nth(1).locator("td[data-label=合同费率]")).to_have_text(
-        "0.5%，每笔封顶 25.00 元"
-    )
+    expect(channels.nth(1).locator("td[data-label=合同费率]")).to_have_text("0.5%，封顶 25.00 元")
     expect(channels.nth(0).locator("td[data-label=交易金额]")).to_have_text("101,580.00 元")
     with page.expect_download() as info:
         page.click("#statement-download")
     text = open(info.value.path(), "rb").read().decode("utf-8-sig")  # noqa: SIM115
-    assert "多收合计（元）,760.76" in text and "借记卡（储蓄卡）,0.5%，每笔封顶 25.00 元" in text
+    assert "多收合计（元）,760.76" in text and "借记卡（储蓄卡）,0.5%，封顶 25.00 元" in text
     assert not watched.errors, watched.errors
 
 

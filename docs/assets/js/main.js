@@ -68,6 +68,13 @@ function wireSearch() {
   toggle.addEventListener("change", () => {
     if (toggle.checked) open();
   });
+  // Escape closes the box even while its module is still loading.
+  input.closest(".md-search").addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    toggle.checked = false;
+    toggle.dispatchEvent(new Event("change"));
+    input.blur();
+  });
   document.addEventListener("keydown", (event) => {
     const typing =
       event.target.closest && event.target.closest("input, textarea, select, [contenteditable]");

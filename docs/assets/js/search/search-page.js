@@ -101,7 +101,7 @@ export function mount(input) {
     const first = list.querySelector("a");
     if (first) first.click();
   });
-  // Arrow keys walk the results; Escape closes the search.
+  // Arrow keys walk the results (Escape is main.js's: it works before this loads).
   input.closest(".md-search").addEventListener("keydown", (event) => {
     const links = [...list.querySelectorAll("a")];
     const at = links.indexOf(document.activeElement);
@@ -112,10 +112,6 @@ export function mount(input) {
       const next = at + step;
       if (next < 0) input.focus();
       else links[Math.min(next, links.length - 1)].focus();
-    } else if (event.key === "Escape") {
-      toggle.checked = false;
-      toggle.dispatchEvent(new Event("change"));
-      input.blur();
     }
   });
   // Following a result closes the search (instant navigation keeps the page).
