@@ -195,31 +195,13 @@ def _people(machine: str) -> str:
 
 
 def _finding_dict(f: Finding) -> Result:
-    """A row for the page; a flagged row's figures grouped, with machine ones to sort by."""
-    if f.status == "flagged":
-        return {
-            "line": f.line,
-            "status": f.status,
-            "reason": f.reason,
-            "pattern": f.pattern,
-            "time": f.time,
-            "channel": f.channel,
-            "channel_name": CHANNELS.get(f.channel, f.channel),
-            "channel_short": SHORT_NAMES.get(f.channel, f.channel),
-            "amount": _people(f.amount),
-            "fee": _people(f.fee),
-            "expected": _people(f.expected),
-            "difference": format_yuan(f.difference),
-            "sort": {
-                "amount": f.amount,
-                "fee": f.fee,
-                "expected": f.expected,
-                "difference": format_yuan_plain(f.difference),
-            },
-            "merchant": f.merchant,
-            "terminal": f.terminal,
-        }
-    return {
+    """A row for the page; a flagged row's figures grouped, with machine ones to sort by.
+
+    A rejected or skipped row shows its cells as the file wrote them.
+    """
+    flagged = f.status == "flagged"
+    shown = _people if flagged else str
+    row: Result = {
         "line": f.line,
         "status": f.status,
         "reason": f.reason,
@@ -228,13 +210,21 @@ def _finding_dict(f: Finding) -> Result:
         "channel": f.channel,
         "channel_name": CHANNELS.get(f.channel, f.channel),
         "channel_short": SHORT_NAMES.get(f.channel, f.channel),
-        "amount": f.amount,
-        "fee": f.fee,
-        "expected": f.expected,
-        "difference": "",
-        "merchant": f.merchant,
-        "terminal": f.terminal,
+        "amount": shown(f.amount),
+        "fee": shown(f.fee),
+        "expected": shown(f.expected),
+        "difference": format_yuan(f.difference) if flagged else "",
     }
+    if flagged:
+        row["sort"] = {
+            "amount": f.amount,
+            "fee": f.fee,
+            "expected": f.expected,
+            "difference": format_yuan_plain(f.difference),
+        }
+    row["merchant"] = f.merchant
+    row["terminal"] = f.terminal
+    return row
 
 
 def _summary(checker: Checker, limit: object = None) -> Result:

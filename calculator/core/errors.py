@@ -35,3 +35,15 @@ class DataError(ValueError):
         # A short machine word (number, range, required, unknown, order, ...) so
         # front doors can word the same mistake for readers in Chinese.
         self.kind = kind
+
+
+class DataProblems(DataError):
+    """Every problem found in one data file, one precise line each, so a
+    maintainer fixes them all in one pass (the walker tree, the guide data)."""
+
+    def __init__(self, file: str, problems: list[str]) -> None:
+        super().__init__(file, "", "", "\n".join(problems))
+        self.problems = problems
+
+    def __str__(self) -> str:
+        return "\n".join(self.problems)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from calculator.core.errors import DataError
+from calculator.core.errors import DataProblems
 
 DATA_DIR = Path(__file__).parent.parent / "data"
 SOURCES_FILE = DATA_DIR / "sources.toml"
@@ -33,15 +33,8 @@ HEDGE = "以服务商官方 App/客服为准"
 MIN_MESSAGES = 20
 
 
-class GuideError(DataError):
+class GuideError(DataProblems):
     """Every problem found in one guide data file, one line each."""
-
-    def __init__(self, file: str, problems: list[str]) -> None:
-        super().__init__(file, "", "", "\n".join(problems))
-        self.problems = problems
-
-    def __str__(self) -> str:
-        return "\n".join(self.problems)
 
 
 @dataclass(frozen=True)

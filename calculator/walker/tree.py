@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from calculator.core.errors import DataError
+from calculator.core.errors import DataProblems
 
 DEFAULT_FILE = Path(__file__).parent.parent / "data" / "walker.toml"
 
@@ -105,15 +105,8 @@ class Tree:
     remaining: dict[str, int]  # node id -> most questions still to answer from there
 
 
-class TreeError(DataError):
+class TreeError(DataProblems):
     """Every problem found in a tree file, one precise line each."""
-
-    def __init__(self, file: str, problems: list[str]) -> None:
-        super().__init__(file, "", "", "\n".join(problems))
-        self.problems = problems
-
-    def __str__(self) -> str:
-        return "\n".join(self.problems)
 
 
 # ------------------------------------------------------------------ loading
