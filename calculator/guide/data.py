@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -181,6 +181,26 @@ class _Reader:
         for key in sorted(set(table) - allowed):
             self.problem(where, key, f"unknown field (known: {', '.join(sorted(allowed))})")
 
+    def entries(
+        self, raw_items: list[Any], name: str, allowed: set[str]
+    ) -> Iterator[tuple[str, str, Mapping[str, Any]]]:
+        """Each [[name]] table as (where, id, table): not a table, a bad or
+        repeated id and unknown fields are noted here, once for every file."""
+        seen: set[str] = set()
+        for index, raw in enumerate(raw_items):
+            where = f"{name}[{index}]"
+            if not isinstance(raw, dict):
+                self.problem(where, "", f"must be a [[{name}]] table")
+                continue
+            item_id = self.ident(raw, where)
+            if item_id:
+                where = f"{name} '{item_id}'"
+                if item_id in seen:
+                    self.problem(where, "id", f"is used by another {name}")
+                seen.add(item_id)
+            self.unknown(raw, where, allowed)
+            yield where, item_id, raw
+
     def label_table(self, data: Mapping[str, Any], key: str) -> dict[str, str]:
         table = data.get(key)
         if not isinstance(table, dict) or not table:
@@ -305,20 +325,8 @@ def parse_messages(data: Mapping[str, Any], file: str, sources: Sources) -> Mess
     if len(raw_items) < MIN_MESSAGES:
         r.problem("top level", "message", f"needs at least {MIN_MESSAGES}, has {len(raw_items)}")
     items: list[Message] = []
-    seen_ids: set[str] = set()
     seen_texts: set[str] = set()
-    for index, raw in enumerate(raw_items):
-        where = f"message[{index}]"
-        if not isinstance(raw, dict):
-            r.problem(where, "", "must be a [[message]] table")
-            continue
-        mid = r.ident(raw, where)
-        if mid:
-            where = f"message '{mid}'"
-            if mid in seen_ids:
-                r.problem(where, "id", "is used by another message")
-            seen_ids.add(mid)
-        r.unknown(raw, where, _MESSAGE_KEYS)
+    for where, mid, raw in r.entries(raw_items, "message", _MESSAGE_KEYS):
         text = r.text(raw, where, "text")
         if text in seen_texts:
             r.problem(where, "text", f"'{text}' is already another message")
@@ -365,19 +373,7 @@ def parse_brands(data: Mapping[str, Any], file: str, sources: Sources) -> Brands
         r.problem("top level", "brand", "needs at least one [[brand]]")
         raw_items = []
     items: list[Brand] = []
-    seen_ids: set[str] = set()
-    for index, raw in enumerate(raw_items):
-        where = f"brand[{index}]"
-        if not isinstance(raw, dict):
-            r.problem(where, "", "must be a [[brand]] table")
-            continue
-        bid = r.ident(raw, where)
-        if bid:
-            where = f"brand '{bid}'"
-            if bid in seen_ids:
-                r.problem(where, "id", "is used by another brand")
-            seen_ids.add(bid)
-        r.unknown(raw, where, _BRAND_KEYS)
+    for where, bid, raw in r.entries(raw_items, "brand", _BRAND_KEYS):
         kind = raw.get("kind")
         if kind not in BRAND_KINDS:
             r.problem(where, "kind", f"must be one of {sorted(BRAND_KINDS)}, got {kind!r}")
