@@ -142,3 +142,24 @@ def test_source_dates_read_as_written() -> None:
     assert sources["wechat-modify-settlement"].date_zh() == "2025 年 1 月 22 日"
     assert sources["hike-report"].date_zh() == "2025 年 12 月"
     assert sources["leshua-payout-failures"].date_zh() == "原文未注明日期"
+
+
+@pytest.mark.parametrize(
+    ("parse", "base", "name"),
+    [(guide.parse_messages, MESSAGES, "message"), (guide.parse_brands, BRANDS, "brand")],
+)
+def test_repeated_ids_stray_values_and_unknown_fields_are_named(
+    parse,  # noqa: ANN001
+    base: dict[str, Any],
+    name: str,
+) -> None:
+    data = copy.deepcopy(base)
+    first = data[name][0]
+    data[name] += [copy.deepcopy(first) | {"colour": "red"}, "not a table"]
+    found = problems(parse, data)
+    last = len(data[name]) - 1
+    assert f"x.toml: {name} '{first['id']}': id: is used by another {name}" in found
+    assert any(
+        p.startswith(f"x.toml: {name} '{first['id']}': colour: unknown field") for p in found
+    )
+    assert f"x.toml: {name}[{last}]: : must be a [[{name}]] table" in found
