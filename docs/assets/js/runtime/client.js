@@ -77,6 +77,9 @@ export function startRuntime(root) {
       // How the runtime started and whether a snapshot was kept (snapshot.js),
       // for tests and the bench; the reader sees no difference.
       document.documentElement.dataset.posRuntime = message.via;
+      for (const [name, at] of message.marks || []) {
+        performance.mark(`runtime-${name}`, { startTime: at - performance.timeOrigin });
+      }
       setStatus({ state: "ready" });
     } else if (message.type === "snapshot") {
       document.documentElement.dataset.posSnapshot = message.state;

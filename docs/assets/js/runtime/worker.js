@@ -27,6 +27,11 @@ let idleTimer = null;
 const IDLE_MS = 1500;
 let pyodide = null;
 let excelURLs = [];
+// Where start-up time goes, for `make bench`: [name, epoch ms] pairs sent
+// with "ready"; the page turns them into performance marks "runtime-NAME".
+const marks = [];
+const mark = (name) => marks.push([name, performance.timeOrigin + performance.now()]);
+mark("worker");
 
 function fail(reason, error) {
   if (failed) return;
@@ -43,7 +48,7 @@ function classify(error) {
 
 // Fetch `url` and read its body eagerly (so the network never waits for
 // Pyodide to ask), counting bytes. Resolves to a Response over the same bytes.
-function prefetch(url, onBytes) {
+function prefetch(url, onBytes, name) {
   return fetch(url).then((response) => {
     if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
     const reader = response.body.getReader();
@@ -53,7 +58,10 @@ function prefetch(url, onBytes) {
           try {
             for (;;) {
               const { done, value } = await reader.read();
-              if (done) break;
+              if (done) {
+                mark(`${name}-fetched`);
+                break;
+              }
               onBytes(value.byteLength);
               controller.enqueue(value);
             }
@@ -103,12 +111,12 @@ async function start({ runtimeURL, packageURL, stdlibURL, sizes, lockInfo, excel
   const total = sizes.wasm + sizes.stdlib + sizes.package;
   const onBytes = progressReporter(total);
   const handed = new Map([
-    [wasmURL, prefetch(wasmURL, onBytes)],
-    [stdlibURL, prefetch(stdlibURL, onBytes)],
+    [wasmURL, prefetch(wasmURL, onBytes, "wasm")],
+    [stdlibURL, prefetch(stdlibURL, onBytes, "stdlib")],
   ]);
-  const packageBytes = prefetch(packageURL, onBytes).then((r) => r.arrayBuffer());
+  const packageBytes = prefetch(packageURL, onBytes, "package").then((r) => r.arrayBuffer());
   const key = snapshotKey(runtimeURL, stdlibURL, packageURL);
-  const stored = loadSnapshot(key);
+  const stored = loadSnapshot(key).then((bytes) => (mark("snapshot-read"), bytes));
   // Start both JavaScript halves now; loadPyodide imports the second itself
   // and gets this same module instance.
   const pyodideModule = import(`${runtimeURL}pyodide.mjs`);
@@ -132,10 +140,13 @@ async function start({ runtimeURL, packageURL, stdlibURL, sizes, lockInfo, excel
     const original = WebAssembly[name];
     if (typeof original !== "function") continue;
     WebAssembly[name] = (...args) =>
-      original.apply(WebAssembly, args).catch((error) => {
-        fail(classify(error) === "memory" ? "memory" : "other", error);
-        throw error;
-      });
+      original.apply(WebAssembly, args).then(
+        (result) => (mark("wasm-instantiated"), result),
+        (error) => {
+          fail(classify(error) === "memory" ? "memory" : "other", error);
+          throw error;
+        },
+      );
   }
 
   const { loadPyodide } = await pyodideModule;
@@ -154,10 +165,12 @@ async function start({ runtimeURL, packageURL, stdlibURL, sizes, lockInfo, excel
       // The snapshot holds Python's memory (our package imported, sys.path
       // set) but not the file system: unpack the package again for its data.
       pyodide = await loadPyodide({ ...options, _loadSnapshot: saved });
+      mark("python");
       pyodide.unpackArchive(app, "zip", { extractDir: "/home/pyodide/app" });
       callJson = pyodide.pyimport("calculator.api").call_json;
       if (pyodide.runPython("6 * 7") !== 42) throw new Error("restored Python is broken");
       via = "snapshot";
+      mark("package");
       return;
     } catch {
       // Damaged, foreign or incompatible: forget it and boot the normal way.
@@ -167,9 +180,11 @@ async function start({ runtimeURL, packageURL, stdlibURL, sizes, lockInfo, excel
     }
   }
   pyodide = await loadPyodide({ ...options, _makeSnapshot: true });
+  mark("python");
   pyodide.unpackArchive(app, "zip", { extractDir: "/home/pyodide/app" });
   pyodide.runPython("import sys; sys.path.insert(0, '/home/pyodide/app')");
   callJson = pyodide.pyimport("calculator.api").call_json;
+  mark("package");
   snapshotWhenIdle = async () => {
     let state = "failed";
     try {
@@ -259,7 +274,7 @@ self.onmessage = async (event) => {
   if (message.type === "init") {
     try {
       await start(message);
-      if (!failed) self.postMessage({ type: "ready", via });
+      if (!failed) self.postMessage({ type: "ready", via, marks });
       scheduleSnapshot();
     } catch (error) {
       fail(classify(error), error);
