@@ -155,6 +155,44 @@ def test_the_store_refuses_damaged_bytes(context: BrowserContext, base_url: str)
     assert result == {"saved": True, "intact": 1 << 20, "loaded": None, "left": 0}
 
 
+def test_the_store_keeps_only_nonzero_pages(context: BrowserContext, base_url: str) -> None:
+    """Most of Python's memory is zero pages: they are not stored, and the
+    bytes come back exactly, whatever their length."""
+    page = context.new_page()
+    page.goto(base_url + "fees/")
+    result = page.evaluate(
+        """async (url) => {
+          const store = await import(url);
+          const key = store.snapshotKey(
+            location.origin + "/assets/pyodide-0/", "python_stdlib-a.zip", "calculator-c.zip");
+          const results = [];
+          for (const length of [0, 1, 4096, 4097, (1 << 20) + 123]) {
+            // Every other 4 KB page zero, one byte set near the end.
+            const bytes = new Uint8Array(length).map((_, i) => ((i >> 12) % 2 ? i % 251 : 0));
+            if (length) bytes[length - 1] = 9;
+            await store.saveSnapshot(key, bytes);
+            const cache = await caches.open("pos-python-snapshot");
+            const stored = (await (await cache.match(key)).arrayBuffer()).byteLength;
+            const back = await store.loadSnapshot(key);
+            const same = back.length === length && back.every((b, i) => b === bytes[i]);
+            results.push({ length, stored, same });
+          }
+          let foreign = null;
+          try {
+            store.unpack(new Uint8Array(64).fill(7));
+          } catch (error) {
+            foreign = error.message;
+          }
+          return { results, foreign };
+        }""",
+        base_url + "assets/js/runtime/snapshot.js",
+    )
+    assert all(r["same"] for r in result["results"]), result
+    big = result["results"][-1]
+    assert big["stored"] < 0.55 * big["length"], big
+    assert result["foreign"] == "not a packed snapshot"
+
+
 def wait_for_service_worker(page: Page) -> None:
     expect(page.locator("[data-offline]")).to_be_visible(timeout=BOOT)
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=BOOT)

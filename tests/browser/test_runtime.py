@@ -44,6 +44,31 @@ def test_progress_bar_then_live_calculator(watched: PageWatch, base_url: str) ->
     assert not watched.errors, watched.errors
 
 
+def test_the_worker_starts_before_the_page_modules(watched: PageWatch, base_url: str) -> None:
+    """early.js starts the worker from <head>: the runtime's downloads begin
+    even while client.js (the module the page code imports) is held back, and
+    what the worker said meanwhile (progress, ready) is not lost."""
+    page = watched.page
+    held: list[Route] = []
+
+    def hold(route: Route) -> None:
+        held.append(route)
+
+    page.route("**/assets/js/runtime/client.js", hold)
+    with page.expect_request(lambda r: r.url.endswith(".wasm"), timeout=LOAD):
+        page.goto(base_url + "calculator/", wait_until="commit")
+    assert held, "client.js was asked for, and is still held back"
+    page.wait_for_timeout(500)
+    page.unroute("**/assets/js/runtime/client.js", hold)
+    for route in held:
+        route.fallback()
+    expect(page.locator("[data-out=fee]")).to_have_text(
+        f"{api_fees.fee('10000', 'credit')['fee']} 元", timeout=LOAD
+    )
+    expect(page.locator("#fees-status")).to_contain_text("就绪", timeout=LOAD)
+    assert not watched.errors, watched.errors
+
+
 @pytest.mark.parametrize(
     ("how", "message"),
     [("blocked", "没能下载完成"), ("404", "没能下载完成"), ("broken wasm", "启动失败")],

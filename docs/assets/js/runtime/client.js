@@ -4,9 +4,9 @@
 // per channel wins, so a late reply never overwrites a newer answer. What the
 // reader sees while it loads or when it fails is status.js's business.
 //
-// Pages whose front matter says `runtime: true` also load this module from
-// <head> (async), and it starts the worker before the page has even finished
-// parsing. The runtime's file names come from <meta name="pos-runtime">.
+// Pages whose front matter says `runtime: true` start the worker from
+// early.js, first in <head>, and this module (loaded async) adopts it. The
+// runtime's file names come from <meta name="pos-runtime">.
 
 let worker = null;
 let config = null;
@@ -22,26 +22,15 @@ function setStatus(next) {
   for (const listener of statusListeners) listener(status);
 }
 
+// What the worker needs to find the runtime: the <meta name="pos-runtime">
+// (or `root`) data, as it is; worker.js turns it into URLs.
 function readConfig(root) {
   const source = document.querySelector('meta[name="pos-runtime"]') || root;
   if (!source || !source.dataset.runtime) return null;
-  const assets = new URL("../../", import.meta.url);
-  const data = source.dataset;
-  const sizes = (data.bytes || "0 0 0").split(" ").map(Number);
   return {
     type: "init",
-    runtimeURL: new URL(`${data.runtime}/`, assets).href,
-    packageURL: new URL(`py/${data.package}`, assets).href,
-    stdlibURL: data.stdlib
-      ? new URL(`py/${data.stdlib}`, assets).href
-      : new URL(`${data.runtime}/python_stdlib.zip`, assets).href,
-    sizes: { wasm: sizes[0], stdlib: sizes[1], package: sizes[2] },
-    lockInfo: data.lock ? JSON.parse(data.lock) : undefined,
-    // Excel readers, fetched by the worker only when a workbook is chosen.
-    excel: (data.excel || "")
-      .split(" ")
-      .filter(Boolean)
-      .map((name) => new URL(`py/excel/${name}`, assets).href),
+    data: { ...source.dataset },
+    assets: new URL("../../", import.meta.url).href,
   };
 }
 
@@ -58,13 +47,21 @@ function failWith(reason, message) {
 /** Start the runtime (once). `root` may carry data-runtime/data-package. */
 export function startRuntime(root) {
   if (worker) return;
-  config = config || readConfig(root);
-  if (!config) return;
-  try {
-    worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
-  } catch (error) {
-    failWith("no-worker", String(error));
-    return;
+  // Tool pages started the worker already, from early.js in <head>.
+  const early = self.posEarlyRuntime;
+  self.posEarlyRuntime = null;
+  if (early) worker = early.worker;
+  else {
+    config = config || readConfig(root);
+    if (!config) return;
+    try {
+      // Its start message is its name (see the end of worker.js).
+      const name = JSON.stringify(config);
+      worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module", name });
+    } catch (error) {
+      failWith("no-worker", String(error));
+      return;
+    }
   }
   const current = worker;
   worker.onmessage = (event) => {
@@ -93,7 +90,14 @@ export function startRuntime(root) {
   worker.onerror = (event) =>
     current === worker && failWith("no-worker", String(event.message || "worker error"));
   setStatus({ state: "loading", loaded: 0, total: 0 });
-  worker.postMessage(config);
+  if (early) {
+    // What the worker said before this module was there, in order; the
+    // handlers above replaced early.js's, so nothing is heard twice.
+    for (const event of early.events) {
+      if (event.type === "error") worker.onerror(event);
+      else worker.onmessage(event);
+    }
+  }
 }
 
 /** Drop a failed worker and start again (the files already received are cached). */
@@ -173,5 +177,5 @@ export function debounced(fn, wait = 60) {
 }
 
 // Early start on runtime pages (see overrides/main.html).
-const early = document.querySelector('meta[name="pos-runtime"][data-start="early"]');
-if (early) startRuntime(early);
+const earlyMeta = document.querySelector('meta[name="pos-runtime"][data-start="early"]');
+if (earlyMeta) startRuntime(earlyMeta);

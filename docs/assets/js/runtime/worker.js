@@ -1,14 +1,17 @@
 // Module worker hosting Pyodide and our `calculator` package, once per visit.
-// Protocol: the page posts {type: "init", runtimeURL, packageURL, stdlibURL,
-// sizes, lockInfo} once, then {id, fn, args}; we answer
-// {type: "progress", loaded, total}, {type: "ready"},
+// Protocol: the page (early.js or client.js) names the worker with
+// {data, assets} as JSON (data: <meta name="pos-runtime">'s dataset; see the
+// end of this file), then posts {id, fn, args}; we answer
+// {type: "progress", loaded, total},
+// {type: "ready", via, marks},
 // {type: "failed", reason, message} and {id, reply} (calculator.api's dict).
 // A chosen file comes as {type: "file", id, buffer} (see receiveFile below).
 //
 // Why it is fast: everything is requested at once, not in the order
 // loadPyodide() would discover it (wasm, a trimmed stdlib, our package and
-// pyodide.asm.mjs in parallel); pyodide-lock.json is not fetched (we load no
-// Pyodide packages, so its `info` block, passed in, is all Pyodide checks).
+// pyodide.asm.mjs in parallel), and the wasm is compiled while it downloads;
+// pyodide-lock.json is not fetched (we load no Pyodide packages, so its
+// `info` block, passed in, is all Pyodide checks).
 // Why the bar is honest: we count the bytes of every big file ourselves and
 // hand the same responses to Pyodide through a narrow fetch() wrapper.
 // Why a repeat visit is faster still: once idle, we keep a memory snapshot
@@ -16,7 +19,11 @@
 // "ready" says which way we started ({type: "ready", via: "snapshot"|"boot"}),
 // and {type: "snapshot", state: "saved"|"failed"} reports the saving.
 
-import { dropSnapshot, loadSnapshot, saveSnapshot, snapshotKey } from "./snapshot.js";
+// snapshot.js is imported dynamically, not statically: a static import
+// would hold back this module, and so every download, by one more round trip
+// on a first visit. If it cannot be loaded, the worker boots the normal way
+// and keeps nothing.
+const snapshotModule = import("./snapshot.js").catch(() => null);
 
 let callJson = null;
 let failed = false;
@@ -44,6 +51,21 @@ function classify(error) {
   if (error instanceof RangeError || /memory|Aborted\(OOM\)|allocat/i.test(text)) return "memory";
   if (/HTTP \d|fetch|network|Failed to load/i.test(text)) return "network";
   return "other";
+}
+
+// Read a response's body to its end only to count its bytes (for the bar).
+async function drain(response, onBytes, name) {
+  try {
+    const reader = response.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      onBytes(value.byteLength);
+    }
+    mark(`${name}-fetched`);
+  } catch (error) {
+    fail("network", error);
+  }
 }
 
 // Fetch `url` and read its body eagerly (so the network never waits for
@@ -101,28 +123,71 @@ function progressReporter(total) {
   };
 }
 
-async function start({ runtimeURL, packageURL, stdlibURL, sizes, lockInfo, excel }) {
+// The runtime's file URLs from <meta name="pos-runtime">'s data (as
+// tools/site_hooks.py writes it) and the site's assets/ URL.
+function runtimeFiles(data, assets) {
+  const sizes = (data.bytes || "0 0 0").split(" ").map(Number);
+  return {
+    runtimeURL: new URL(`${data.runtime}/`, assets).href,
+    packageURL: new URL(`py/${data.package}`, assets).href,
+    stdlibURL: data.stdlib
+      ? new URL(`py/${data.stdlib}`, assets).href
+      : new URL(`${data.runtime}/python_stdlib.zip`, assets).href,
+    sizes: { wasm: sizes[0], stdlib: sizes[1], package: sizes[2] },
+    lockInfo: data.lock ? JSON.parse(data.lock) : undefined,
+    // Excel readers, fetched only when a workbook is chosen.
+    excel: (data.excel || "")
+      .split(" ")
+      .filter(Boolean)
+      .map((name) => new URL(`py/excel/${name}`, assets).href),
+  };
+}
+
+async function start({ data, assets }) {
+  const { runtimeURL, packageURL, stdlibURL, sizes, lockInfo, excel } = runtimeFiles(data, assets);
   excelURLs = excel || [];
   if (typeof WebAssembly !== "object" || typeof WebAssembly.instantiate !== "function") {
     fail("no-wasm", new Error("WebAssembly is not available"));
     return;
   }
+  // The stored snapshot is looked up first: on a repeat visit it is what the
+  // start waits for, and the other files' reads queue behind it.
+  const snapshots = await snapshotModule;
+  const key = snapshots && snapshots.snapshotKey(runtimeURL, stdlibURL, packageURL);
+  const stored = snapshots && snapshots.openSnapshot(key);
   const wasmURL = new URL("pyodide.asm.wasm", runtimeURL).href;
   const total = sizes.wasm + sizes.stdlib + sizes.package;
   const onBytes = progressReporter(total);
+  // The WebAssembly is compiled while it downloads, from the fetch's own
+  // Response: the browser may then keep the compiled code with the cached
+  // file and skip compiling on the next visit (a Response we rebuilt would
+  // not qualify). A clone is read only to count bytes for the bar.
+  const wasmResponse = fetch(wasmURL).then((response) => {
+    if (!response.ok) throw new Error(`${wasmURL}: HTTP ${response.status}`);
+    drain(response.clone(), onBytes, "wasm");
+    return response;
+  });
+  const wasmModule = wasmResponse.then((response) =>
+    WebAssembly.compileStreaming(response)
+      .catch(async (error) => {
+        // Served without `application/wasm` (a misconfigured host): compile
+        // the bytes instead, from the HTTP cache by now.
+        if (!(error instanceof TypeError)) throw error;
+        return WebAssembly.compile(await (await fetch(wasmURL)).arrayBuffer());
+      })
+      .then((module) => (mark("wasm-compiled"), module)),
+  );
   const handed = new Map([
-    [wasmURL, prefetch(wasmURL, onBytes, "wasm")],
+    [wasmURL, wasmResponse],
     [stdlibURL, prefetch(stdlibURL, onBytes, "stdlib")],
   ]);
   const packageBytes = prefetch(packageURL, onBytes, "package").then((r) => r.arrayBuffer());
-  const key = snapshotKey(runtimeURL, stdlibURL, packageURL);
-  const stored = loadSnapshot(key).then((bytes) => (mark("snapshot-read"), bytes));
   // Start both JavaScript halves now; loadPyodide imports the second itself
   // and gets this same module instance.
   const pyodideModule = import(`${runtimeURL}pyodide.mjs`);
   const asmModule = import(`${runtimeURL}pyodide.asm.mjs`);
   // A failed download fails the page now, whatever Pyodide is waiting for.
-  for (const pending of [...handed.values(), packageBytes, pyodideModule, asmModule]) {
+  for (const pending of [...handed.values(), wasmModule, packageBytes, pyodideModule, asmModule]) {
     pending.catch((error) => fail(classify(error), error));
   }
 
@@ -131,23 +196,28 @@ async function start({ runtimeURL, packageURL, stdlibURL, sizes, lockInfo, excel
     const key = String(input instanceof Request ? input.url : input);
     const ours = handed.get(key);
     if (!ours) return realFetch(input, init);
-    handed.delete(key);
+    // The wasm's response is never read by Pyodide (instantiateStreaming
+    // below uses our compiled module), so a second start after a failed
+    // restore does not fetch it again.
+    if (key !== wasmURL) handed.delete(key);
     return ours;
   };
-  // Pyodide logs a failed wasm instantiation (out of memory, a broken file)
-  // and then waits forever; we notice it here instead.
-  for (const name of ["instantiateStreaming", "instantiate"]) {
-    const original = WebAssembly[name];
-    if (typeof original !== "function") continue;
-    WebAssembly[name] = (...args) =>
-      original.apply(WebAssembly, args).then(
-        (result) => (mark("wasm-instantiated"), result),
-        (error) => {
-          fail(classify(error) === "memory" ? "memory" : "other", error);
-          throw error;
-        },
-      );
-  }
+  // Pyodide logs a failed instantiation (out of memory, a broken file) and
+  // then waits forever; we notice it here instead. It instantiates small
+  // modules of its own, and the big one: that one we already compiled (its
+  // own call would start compiling only now).
+  const instantiate = WebAssembly.instantiate;
+  WebAssembly.instantiate = (...args) =>
+    instantiate.apply(WebAssembly, args).catch((error) => {
+      fail(classify(error) === "memory" ? "memory" : "other", error);
+      throw error;
+    });
+  WebAssembly.instantiateStreaming = async (_response, imports) => {
+    const module = await wasmModule;
+    const instance = await WebAssembly.instantiate(module, imports);
+    mark("wasm-instantiated");
+    return { module, instance };
+  };
 
   const { loadPyodide } = await pyodideModule;
   const options = {
@@ -158,15 +228,20 @@ async function start({ runtimeURL, packageURL, stdlibURL, sizes, lockInfo, excel
     createPyodideModule: (await asmModule).default,
     packages: [],
   };
-  const app = await packageBytes;
-  const saved = await stored;
-  if (saved) {
+  const entry = await stored;
+  if (entry) {
     try {
       // The snapshot holds Python's memory (our package imported, sys.path
       // set) but not the file system: unpack the package again for its data.
-      pyodide = await loadPyodide({ ...options, _loadSnapshot: saved });
+      // Its digest is checked while Pyodide restores it.
+      entry.bytes.then(
+        () => mark("snapshot-read"),
+        () => {},
+      );
+      pyodide = await loadPyodide({ ...options, _loadSnapshot: entry.bytes });
+      if (!(await entry.verified)) throw new Error("damaged snapshot");
       mark("python");
-      pyodide.unpackArchive(app, "zip", { extractDir: "/home/pyodide/app" });
+      pyodide.unpackArchive(await packageBytes, "zip", { extractDir: "/home/pyodide/app" });
       callJson = pyodide.pyimport("calculator.api").call_json;
       if (pyodide.runPython("6 * 7") !== 42) throw new Error("restored Python is broken");
       via = "snapshot";
@@ -176,19 +251,21 @@ async function start({ runtimeURL, packageURL, stdlibURL, sizes, lockInfo, excel
       // Damaged, foreign or incompatible: forget it and boot the normal way.
       callJson = null;
       pyodide = null;
-      await dropSnapshot(key);
+      await snapshots.dropSnapshot(key);
     }
   }
   pyodide = await loadPyodide({ ...options, _makeSnapshot: true });
   mark("python");
-  pyodide.unpackArchive(app, "zip", { extractDir: "/home/pyodide/app" });
+  pyodide.unpackArchive(await packageBytes, "zip", { extractDir: "/home/pyodide/app" });
   pyodide.runPython("import sys; sys.path.insert(0, '/home/pyodide/app')");
   callJson = pyodide.pyimport("calculator.api").call_json;
   mark("package");
   snapshotWhenIdle = async () => {
     let state = "failed";
     try {
-      if (await saveSnapshot(key, pyodide.makeMemorySnapshot())) state = "saved";
+      if (snapshots && (await snapshots.saveSnapshot(key, pyodide.makeMemorySnapshot()))) {
+        state = "saved";
+      }
     } catch {
       // Not snapshottable in this browser: the next visit boots normally.
     }
@@ -271,18 +348,22 @@ self.onmessage = async (event) => {
     if (pyodide) await receiveFile(message);
     return;
   }
-  if (message.type === "init") {
-    try {
-      await start(message);
-      if (!failed) self.postMessage({ type: "ready", via, marks });
-      scheduleSnapshot();
-    } catch (error) {
-      fail(classify(error), error);
-    }
-    return;
-  }
   if (!callJson) return;
   scheduleSnapshot();
   const request = JSON.stringify({ fn: message.fn, args: message.args });
   self.postMessage({ id: message.id, reply: JSON.parse(callJson(request)) });
 };
+
+// The page names this worker with its start message, {data, assets} as JSON,
+// so the downloads begin the moment this module runs: a posted message would
+// reach us only when the page's main thread, busy with the page's first
+// layout, gets round to passing it on (measured: 100-250 ms later).
+(async () => {
+  try {
+    await start(JSON.parse(self.name));
+    if (!failed) self.postMessage({ type: "ready", via, marks });
+    scheduleSnapshot();
+  } catch (error) {
+    fail(classify(error), error);
+  }
+})();

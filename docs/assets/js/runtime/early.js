@@ -1,0 +1,27 @@
+// Tool pages (front matter `runtime: true`) load this small classic script
+// first in <head>, before the theme's styles and scripts: it starts the
+// Python worker at once, so the big downloads begin while the page is still
+// being parsed and laid out. client.js, a module that may only run once the
+// main thread is free, adopts the worker and replays what it said meanwhile.
+// The worker's name is its start message, as client.js's readConfig makes
+// it (the data as it is: the worker alone turns it into URLs).
+(() => {
+  const meta = document.querySelector('meta[name="pos-runtime"][data-start="early"]');
+  const script = document.currentScript;
+  if (!meta || !script || typeof Worker !== "function") return;
+  const here = script.src;
+  let worker;
+  try {
+    const name = JSON.stringify({
+      data: { ...meta.dataset },
+      assets: new URL("../../", here).href,
+    });
+    worker = new Worker(new URL("worker.js", here), { type: "module", name });
+  } catch {
+    return; // client.js tries again and reports the failure.
+  }
+  const events = [];
+  worker.onmessage = (event) => events.push(event);
+  worker.onerror = (event) => events.push(event);
+  self.posEarlyRuntime = { worker, events };
+})();
