@@ -205,7 +205,7 @@ def run(argv: Sequence[str] | None = None) -> tuple[int, dict[str, Any] | None, 
         return _run_statement(args)
     try:
         if args.command == "plans":
-            result = api.plans(args.plans)
+            result = api.safe_call("plans", plans_file=args.plans)
         elif args.command in ("estimate", "compare"):
             outcome = _monthly(args)
             if isinstance(outcome, str):
