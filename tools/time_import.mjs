@@ -8,10 +8,11 @@
 //        [--request JSON] [--importtime]
 //
 // One package and no --runs: one run, one JSON line; --importtime adds
-// Python's -X importtime table on stderr. Otherwise every run is a fresh Node
-// process, the packages take turns (a busy machine slows each alike) and the
-// medians per package come last. *_cpu_ms is the process's CPU time, steadier
-// than wall time when other work shares the cores.
+// Python's -X importtime table on stderr (a module imported through
+// importlib.import_module, as api.FUNCTIONS does, has no line of its own).
+// Otherwise every run is a fresh Node process, the packages take turns (a busy
+// machine slows each alike) and the medians per package come last. *_cpu_ms is
+// the process's CPU time, steadier than wall time when other work shares the cores.
 import { spawnSync } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
@@ -72,6 +73,7 @@ async function once(stdlibPath, packagePath, request, importtime) {
   };
   process.stdout.write(JSON.stringify(row) + "\n");
   if (importtime) {
+    pyodide.runPython("import sys; sys.stderr.flush()");
     process.stderr.write(lines.filter((l) => l.startsWith("import time")).join("\n") + "\n");
   }
 }
