@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from calculator import api
+from calculator.api.inputs import DEFAULT_PLAN
 from calculator.core.channels import CHANNELS, SHORT_NAMES
 from calculator.core.errors import DataError
 from calculator.fees.estimate import MIX_EXAMPLE, split_mix_text
@@ -81,7 +82,7 @@ def _build_parser() -> argparse.ArgumentParser:
             type=channel_arg,
             help="支付方式：" + "、".join(f"{SHORT_NAMES[c]}（{c}）" for c in CHANNELS),
         )
-        cmd.add_argument("--plan", default=api.DEFAULT_PLAN, help="费率方案 id")
+        cmd.add_argument("--plan", default=DEFAULT_PLAN, help="费率方案 id")
         cmd.add_argument("--plans", metavar="FILE", help="另一个费率数据文件（TOML）")
 
     transaction("fee", "amount", "一笔交易的手续费和到账金额")
@@ -132,7 +133,7 @@ def _monthly(args: argparse.Namespace) -> dict[str, Any] | str:
     if args.command == "estimate":
         if len(args.plan) > 1:
             return "estimate 只接受一个 --plan；要比较几个方案请用 compare。"
-        plan = args.plan[0] if args.plan else api.DEFAULT_PLAN
+        plan = args.plan[0] if args.plan else DEFAULT_PLAN
         return api.safe_call("estimate", mix=mix, plan=plan, plans_file=args.plans)
     return api.safe_call("compare", mix=mix, plans=args.plan, plans_file=args.plans)
 
@@ -149,7 +150,7 @@ def _add_check(sub: Any) -> None:  # noqa: ANN401 - argparse's private subparser
     cmd.add_argument("--fee", help="被扣的手续费（不知道到账金额时）")
     cmd.add_argument("--channel", required=True, help="支付方式：" + ", ".join(CHANNELS))
     plan = cmd.add_mutually_exclusive_group()
-    plan.add_argument("--plan", default=api.DEFAULT_PLAN, help="费率方案 id")
+    plan.add_argument("--plan", default=DEFAULT_PLAN, help="费率方案 id")
     plan.add_argument(
         "--custom",
         metavar="JSON",
@@ -182,7 +183,7 @@ def _run_check(args: argparse.Namespace) -> tuple[int, dict[str, Any] | None, st
             "check",
             amount=args.amount,
             channel=args.channel,
-            plan=api.DEFAULT_PLAN if custom is not None else args.plan,
+            plan=DEFAULT_PLAN if custom is not None else args.plan,
             received=args.received,
             fee=args.fee,
             plans_file=args.plans,
@@ -205,7 +206,7 @@ def run(argv: Sequence[str] | None = None) -> tuple[int, dict[str, Any] | None, 
         return _run_statement(args)
     try:
         if args.command == "plans":
-            result = api.plans(args.plans)
+            result = api.safe_call("plans", plans_file=args.plans)
         elif args.command in ("estimate", "compare"):
             outcome = _monthly(args)
             if isinstance(outcome, str):
@@ -304,7 +305,7 @@ def _add_statement(sub: Any) -> None:  # noqa: ANN401 - argparse's private subpa
         "statement", aliases=["reconcile"], help="对账：逐笔核对交易明细里的手续费"
     )
     cmd.add_argument("file", help="导出的交易明细（CSV 或制表符分隔；UTF-8 或 GBK）")
-    cmd.add_argument("--plan", default=api.DEFAULT_PLAN, help="费率方案 id")
+    cmd.add_argument("--plan", default=DEFAULT_PLAN, help="费率方案 id")
     cmd.add_argument("--plans", metavar="FILE", help="另一个费率数据文件（TOML）")
     cmd.add_argument(
         "--custom", metavar="JSON", help='自己的合同费率，例如 \'{"channels": {"credit": ...}}\''

@@ -139,7 +139,7 @@ def pyodide(data: bytes, repeats: int, excel: bool = False) -> dict:
         raise SystemExit("Node.js is needed for the Pyodide timing")
     with tempfile.TemporaryDirectory() as work:
         package = Path(work) / "calculator.zip"
-        package.write_bytes(runtime_files.package_zip())
+        package.write_bytes(runtime_files.site_package())
         path = Path(work) / "statement.csv"
         path.write_bytes(data)
         readers: list[str] = []

@@ -24,7 +24,7 @@ _state: dict[str, object] = {}
 
 
 def on_config(config, **_):  # noqa: ANN001, ANN201 - MkDocs hook signature
-    data = runtime_files.package_zip()
+    data = runtime_files.site_package()
     version = runtime_files.pyodide_version()
     stdlib = runtime_files.site_stdlib()
     wheels = runtime_files.excel_wheels()

@@ -8,24 +8,97 @@ builds its replies in its own module here; this one only dispatches.
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, MutableMapping
 from decimal import Decimal
 from typing import Any
 
-from calculator.api import fees, fees_link, statement, walker
-from calculator.api.inputs import DEFAULT_PLAN
 from calculator.core.errors import DataError, InputError
 
 Result = dict[str, Any]
-FUNCTIONS: dict[str, Callable[..., Result]] = {
-    **fees.FUNCTIONS,
-    **fees_link.FUNCTIONS,
-    **walker.FUNCTIONS,
-    **statement.FUNCTIONS,
+
+# Every function the front doors may call, by name, and the module defining it
+# under that name. A module is imported on the first call of one of its
+# functions, so the calculator's first fee never waits for the walker or the
+# statement check to load (in the browser, every import is paid on a cold visit).
+TOOLS: dict[str, str] = {
+    "fee": "calculator.api.fees",
+    "check": "calculator.api.fees",
+    "gross": "calculator.api.fees",
+    "plans": "calculator.api.fees",
+    "estimate": "calculator.api.fees",
+    "compare": "calculator.api.fees",
+    "chart": "calculator.api.fees",
+    "fees_link": "calculator.api.fees_link",
+    "walker_step": "calculator.api.walker",
+    "walker_tree": "calculator.api.walker",
+    "statement_check": "calculator.api.statement",
+    "statement_open": "calculator.api.statement",
+    "statement_step": "calculator.api.statement",
+    "statement_result": "calculator.api.statement",
 }
-__all__ = ["DEFAULT_PLAN", "FUNCTIONS", "call_json", "safe_call"]
+# What a tool imports only inside its functions (the statement engine), so a
+# caller that wants everything in memory at once gets it too.
+_IMPORTED_ON_USE = (
+    "calculator.fees.charts",
+    "calculator.fees.estimate",
+    "calculator.statement.explain",
+    "calculator.statement.jobs",
+    "calculator.statement.report",
+    "calculator.statement.notices",
+    "calculator.statement.chart",
+    "calculator.statement.decode",
+    "calculator.statement.excel",
+)
+
+
+class _Functions(MutableMapping[str, Callable[..., Result]]):
+    """Name -> function, like a dict; a function's module is imported on its first lookup.
+
+    Only names in TOOLS (or set later, as tests do) exist, so a request can
+    never make it import anything else. Membership asks the table, not the module.
+    """
+
+    def __init__(self, table: dict[str, str]) -> None:
+        self._entries: dict[str, str | Callable[..., Result]] = dict(table)
+
+    def __getitem__(self, name: str) -> Callable[..., Result]:
+        entry = self._entries[name]
+        if isinstance(entry, str):  # the module's path: import it now
+            entry = getattr(importlib.import_module(entry), name)
+            self._entries[name] = entry
+        return entry
+
+    def __setitem__(self, name: str, function: Callable[..., Result]) -> None:
+        self._entries[name] = function
+
+    def __delitem__(self, name: str) -> None:
+        del self._entries[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._entries
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+FUNCTIONS: MutableMapping[str, Callable[..., Result]] = _Functions(TOOLS)
+__all__ = ["FUNCTIONS", "TOOLS", "call_json", "import_all", "safe_call"]
+
+
+def import_all() -> None:
+    """Import every tool module and what they import on first use.
+
+    For the browser worker before it takes its memory snapshot: a visit that
+    starts from the snapshot then finds every tool already imported.
+    """
+    for module in dict.fromkeys([*TOOLS.values(), *_IMPORTED_ON_USE]):
+        importlib.import_module(module)
 
 
 def safe_call(name: str, **kwargs: Any) -> Result:

@@ -1,10 +1,15 @@
-"""Replies of the fee tool: one transaction, the plans, a month and a year, comparisons, charts."""
+"""Replies of the fee tool: one transaction, the plans, a month and a year, comparisons, charts.
+
+The month, comparison, chart and check engines are imported by the functions
+that use them: the calculator's first answer is a single fee, and in the
+browser every module imported before it is time the reader waits.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from calculator.api import inputs
 from calculator.core.channels import CHANNELS, SHORT_NAMES
@@ -18,10 +23,10 @@ from calculator.core.money import (
     parse_amount,
 )
 from calculator.core.plans import CUSTOM_PLAN_ID, Band, ChannelRule, Plan, load_plans
-from calculator.fees import charts as charts_module
-from calculator.fees import estimate as estimate_module
 from calculator.fees.transaction import FeeBreakdown, channel_rule, fee_breakdown, gross_up
-from calculator.statement.explain import PATTERN_LABELS, check_payment
+
+if TYPE_CHECKING:
+    from calculator.fees.estimate import Estimate
 
 Result = dict[str, Any]
 DEFAULT_PLAN = inputs.DEFAULT_PLAN
@@ -160,7 +165,7 @@ def plans(plans_file: str | None = None) -> Result:
     }
 
 
-def _estimate_dict(e: estimate_module.Estimate) -> Result:
+def _estimate_dict(e: Estimate) -> Result:
     plan = e.plan
     promotion = plan.promotion
     return {
@@ -215,6 +220,8 @@ def estimate(
     custom: object = None,
 ) -> Result:
     """A month and a year of fees for a mix of takings under one plan."""
+    from calculator.fees import estimate as estimate_module
+
     chosen = inputs.plan(plan, plans_file, custom)
     entries = estimate_module.parse_mix(mix)
     return _estimate_dict(estimate_module.estimate(chosen, entries))
@@ -232,6 +239,8 @@ def compare(
     while they hold a mistake, the other plans are still compared and
     `custom_note` says what to fill (code "custom_empty") or what is wrong.
     """
+    from calculator.fees import estimate as estimate_module
+
     ids = inputs.plan_ids(plans)
     if len(ids) < 2:
         raise InputError("compare_few", "请至少选两个方案来比较。", "plans")
@@ -295,6 +304,9 @@ def chart(
     custom: object = None,
 ) -> Result:
     """SVG text plus its text equivalent: kind "compare" (bars) or "fee_curve"."""
+    from calculator.fees import charts as charts_module
+    from calculator.fees import estimate as estimate_module
+
     chosen = inputs.plan_list(plans, plans_file, custom)
     if kind == "compare":
         entries = estimate_module.parse_mix(mix)
@@ -332,6 +344,8 @@ def check(
     The reader gives what arrived, the fee shown, or both; the same engine as
     the statement check's rows (explain.check_payment) answers.
     """
+    from calculator.statement.explain import PATTERN_LABELS, check_payment
+
     chosen = inputs.plan(plan, plans_file, custom)
     channel_id = inputs.channel(channel)
     value = parse_amount(amount, "amount")
@@ -394,14 +408,3 @@ def check(
         "reason": None if why is None else why.text,
         "summary": summary,
     }
-
-
-FUNCTIONS = {
-    "fee": fee,
-    "check": check,
-    "gross": gross,
-    "plans": plans,
-    "estimate": estimate,
-    "compare": compare,
-    "chart": chart,
-}

@@ -148,6 +148,3 @@ def fees_link(query: object) -> Result:
         except InputError as error:
             problems.append({"field": "custom", "message_zh": error.message_zh})
     return {"state": clean, "problems": problems}
-
-
-FUNCTIONS = {"fees_link": fees_link}

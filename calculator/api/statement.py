@@ -115,14 +115,6 @@ def statement_result(job: object = None, limit: object = None) -> Result:
     return _summary(jobs.finish_job(job), limit)
 
 
-FUNCTIONS = {
-    "statement_check": statement_check,
-    "statement_open": statement_open,
-    "statement_step": statement_step,
-    "statement_result": statement_result,
-}
-
-
 def _whole_number(value: object) -> int | None:
     """A count from the page: an int that is not a bool, zero or more; else None."""
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:

@@ -145,6 +145,3 @@ def walker_step(answers: object = "") -> Result:
 def walker_tree() -> Result:
     """The whole walker tree, every shared entry resolved."""
     return tree_dict(load_tree())
-
-
-FUNCTIONS = {"walker_step": walker_step, "walker_tree": walker_tree}

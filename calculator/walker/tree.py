@@ -7,6 +7,7 @@ the file, the node id and the field); `walk` follows a reader's answers.
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -22,8 +23,6 @@ ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MAX_ID = 40
 # A link from an outcome into the guide: a page in docs/ and maybe an anchor.
 HREF = re.compile(r"([a-z0-9-]+)\.md(?:#([a-z0-9-]+))?")
-# Anchors of the guide's cause headings: "### 标题 {#same-name}".
-_HEADING_ANCHOR = re.compile(r"^#{2,6}[ \t]+.+?\{[^{}]*?#([a-z0-9-]+)[^{}]*\}[ \t]*$", re.M)
 
 _TOP_KEYS = {
     "start",
@@ -460,14 +459,25 @@ def validate_file(path: str | Path | None = None, guide_causes: Iterable[str] = 
 # ------------------------------------------------------------ the guide link
 
 
+@functools.cache
+def _heading_anchor() -> re.Pattern[str]:
+    """Anchors of the guide's cause headings: "### 标题 {#same-name}".
+
+    Compiled on first use: only the build reads the guide, and in the browser
+    every pattern compiled at import delays the walker's first answer.
+    """
+    return re.compile(r"^#{2,6}[ \t]+.+?\{[^{}]*?#([a-z0-9-]+)[^{}]*\}[ \t]*$", re.M)
+
+
 def guide_cause_ids(causes_markdown: str) -> list[str]:
     """Cause anchors on the guide's causes page: headings whose section links
     to the solution with the same anchor (so "sources" and the like are not causes)."""
     ids = []
-    for match in _HEADING_ANCHOR.finditer(causes_markdown):
+    heading_anchor = _heading_anchor()
+    for match in heading_anchor.finditer(causes_markdown):
         anchor = match.group(1)
         rest = causes_markdown[match.end() :]
-        following = _HEADING_ANCHOR.search(rest)
+        following = heading_anchor.search(rest)
         section = rest[: following.start()] if following else rest
         if f"solutions.md#{anchor})" in section:
             ids.append(anchor)

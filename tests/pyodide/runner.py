@@ -24,7 +24,7 @@ def run_in_pyodide(requests: list[str], work: Path, stdlib: bytes | None = None)
     if node is None:
         pytest.fail("Node.js is needed for the Pyodide tests (apt-get install nodejs)")
     package = work / "calculator.zip"
-    package.write_bytes(runtime_files.package_zip())
+    package.write_bytes(runtime_files.site_package())
     (work / "requests.json").write_text(json.dumps(requests), encoding="utf-8")
     args = [str(HERE / "run_api.mjs"), str(package)]
     if stdlib is not None:

@@ -40,7 +40,7 @@ def run(files: dict[str, bytes], tmp_path_factory: pytest.TempPathFactory) -> di
     work = tmp_path_factory.mktemp("excel")
     wheels = runtime_files.excel_wheels()
     paths = {
-        "package": (work / "calculator.zip", runtime_files.package_zip()),
+        "package": (work / "calculator.zip", runtime_files.site_package()),
         "stdlib": (work / "stdlib.zip", runtime_files.site_stdlib()),
         "excel": (work / "excel.zip", runtime_files.excel_stdlib(wheels)),
     }

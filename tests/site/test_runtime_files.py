@@ -52,6 +52,15 @@ def test_built_site_serves_what_the_meta_names(site_dir: Path) -> None:
     assert json.loads(meta["lock"]) == lock["info"]
 
 
+def test_built_site_serves_the_package_as_bytecode(site_dir: Path) -> None:
+    """Every module as a .pyc where its .py was (runtime_files.site_package), data kept."""
+    page = (site_dir / "calculator" / "index.html").read_text(encoding="utf-8")
+    served = (site_dir / "assets" / "py" / _meta(page)["package"]).read_bytes()
+    source = _members(runtime_files.package_zip())
+    assert _members(served) == {n + "c" if n.endswith(".py") else n for n in source}
+    assert "calculator/data/plans.toml" in source
+
+
 def test_only_runtime_pages_start_the_runtime(site_dir: Path) -> None:
     starters = []
     for path in sorted(site_dir.rglob("*.html")):

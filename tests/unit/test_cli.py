@@ -39,6 +39,12 @@ def test_gross_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert json.loads(capsys.readouterr().out)["amount"] == "100,000,000.00"
 
 
+def test_plans_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["plans"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["plans"][0]["id"] == "lakala-personal" and "credit" in result["channels"]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
