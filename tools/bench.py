@@ -142,6 +142,25 @@ def attribute(page: Page, name: str) -> str:
     return page.locator("html").get_attribute(name) or ""
 
 
+PHASES = ("worker", "wasm-compiled", "snapshot-read", "wasm-instantiated", "python", "package")
+
+
+def phases(page: Page) -> dict[str, int]:
+    """When each start-up step ended (ms from navigation): the worker's
+    performance marks (runtime-*) and the first fee."""
+    marks = page.evaluate(
+        "() => Object.fromEntries(performance.getEntriesByType('mark')"
+        ".filter(m => m.name.startsWith('runtime-'))"
+        ".map(m => [m.name.slice(8), Math.round(m.startTime)]))"
+    )
+    return {name: marks[name] for name in PHASES if name in marks}
+
+
+def median_phases(runs: list[dict[str, int]]) -> dict[str, float]:
+    names = [name for name in PHASES if all(name in run for run in runs)]
+    return {name: median([run[name] for run in runs]) for name in names}
+
+
 def longtasks(page: Page, until: float) -> list[int]:
     raw = page.locator("html").get_attribute("data-bench-longtasks") or ""
     tasks = [tuple(int(x) for x in item.split(":")) for item in raw.split(",") if item]
@@ -177,15 +196,18 @@ class Transfer:
             self.total += size
 
 
-def cold(browser: Browser, url: str, attr: str, throttled: bool) -> tuple[float, list[int], int]:
+def cold(
+    browser: Browser, url: str, attr: str, throttled: bool
+) -> tuple[float, list[int], int, dict[str, int]]:
     context, page = new_page(browser, throttled)
     transfer = Transfer(context)
     page.goto(url)
     ms = float(attribute(page, attr))
     page.wait_for_timeout(300)
     tasks = longtasks(page, ms)
+    steps = phases(page)
     context.close()
-    return ms, tasks, transfer.total
+    return ms, tasks, transfer.total, steps
 
 
 def warm(browser: Browser, url: str, attr: str, ours: bool) -> dict:
@@ -206,7 +228,7 @@ def warm(browser: Browser, url: str, attr: str, ours: bool) -> dict:
     page.goto(url)
     second = float(attribute(page, attr))
     page.wait_for_timeout(300)
-    result.update(second_ms=second, second_tasks=longtasks(page, second))
+    result.update(second_ms=second, second_tasks=longtasks(page, second), phases=phases(page))
     if ours:
         result["via"] = page.locator("html").get_attribute("data-pos-runtime")
         result["storage"] = page.evaluate(
@@ -384,13 +406,15 @@ def main() -> int:
                 ("throttled", True, args.throttled_runs),
             ):
                 ours, ref, ours_tasks, ref_tasks, ours_bytes, ref_bytes = [], [], [], [], [], []
+                steps = []
                 for _ in range(runs):
                     # Alternate so neither page always runs on a warmer machine.
-                    ms, tasks, sent = cold(browser, calc, "data-bench-first-fee", throttled)
+                    ms, tasks, sent, step = cold(browser, calc, "data-bench-first-fee", throttled)
                     ours.append(ms)
                     ours_tasks += tasks
                     ours_bytes.append(sent)
-                    ms, tasks, sent = cold(browser, bare, "data-bench-ready", throttled)
+                    steps.append(step)
+                    ms, tasks, sent, _ = cold(browser, bare, "data-bench-ready", throttled)
                     ref.append(ms)
                     ref_tasks += tasks
                     ref_bytes.append(sent)
@@ -400,6 +424,7 @@ def main() -> int:
                     "ratio": round(statistics.median(ours) / statistics.median(ref), 2),
                     "calculator_runs_ms": ours,
                     "bare_runs_ms": ref,
+                    "calculator_phases_ms": median_phases(steps),
                     "calculator_bytes": max(ours_bytes),
                     "bare_bytes": max(ref_bytes),
                     "calculator_longest_task_ms": max(ours_tasks, default=0),
@@ -419,6 +444,7 @@ def main() -> int:
                 "calculator_runs_ms": ours_second,
                 "bare_runs_ms": bare_second,
                 "started_via": [r["via"] for r in ours_warm],
+                "calculator_phases_ms": median_phases([r["phases"] for r in ours_warm]),
                 "calculator_longest_task_ms": max(
                     (t for r in ours_warm for t in r["second_tasks"]), default=0
                 ),
@@ -472,6 +498,12 @@ def main() -> int:
     return 0
 
 
+def print_phases(steps: dict[str, float], fee: float) -> None:
+    """One line: when each start-up step ended, medians, ms from navigation."""
+    parts = [f"{name} {ms:.0f}" for name, ms in steps.items()] + [f"fee {fee:.0f}"]
+    print(f"{'':>11}  steps (ms from navigation): {' > '.join(parts)}")
+
+
 def report(out: dict) -> None:
     print(f"page: {out['page']}   (gzip on, strict CSP, headless Chromium)")
     for label in ("unthrottled", "throttled"):
@@ -483,6 +515,7 @@ def report(out: dict) -> None:
             f"ratio {r['ratio']:.2f} (goal <= {goal})   "
             f"bytes {r['calculator_bytes'] / 1e6:.2f} MB vs {r['bare_bytes'] / 1e6:.2f} MB"
         )
+        print_phases(r["calculator_phases_ms"], r["calculator_first_fee_ms"])
         print(
             f"{'':>11}  longest main-thread task {r['calculator_longest_task_ms']} ms "
             f"({r['calculator_tasks_over_200ms']} over 200 ms); "
@@ -494,6 +527,7 @@ def report(out: dict) -> None:
         f"(from {'/'.join(sorted(set(w['started_via'])))})   bare loadPyodide second visit "
         f"{w['bare_second_visit_ms']:.0f} ms   ratio {w['ratio']:.2f} (goal <= 0.25)"
     )
+    print_phases(w["calculator_phases_ms"], w["second_visit_first_fee_ms"])
     print(
         f"{'':>11}  longest main-thread task {w['calculator_longest_task_ms']} ms; "
         f"bare page {w['bare_longest_task_ms']} ms"

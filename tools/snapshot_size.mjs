@@ -28,7 +28,7 @@ pyodide.unpackArchive(new Uint8Array(fs.readFileSync(pick("calculator-"))), "zip
   extractDir: "/home/pyodide/app",
 });
 pyodide.runPython("import sys; sys.path.insert(0, '/home/pyodide/app')");
-pyodide.pyimport("calculator.api");
+pyodide.runPython("import calculator.api; calculator.api.import_all()");
 const snapshot = pyodide.makeMemorySnapshot();
 const brotli = zlib.brotliCompressSync(snapshot, {
   params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 9 },

@@ -263,6 +263,9 @@ async function start({ data, assets }) {
   snapshotWhenIdle = async () => {
     let state = "failed";
     try {
+      // Every tool imported first: the first fee only loaded the fee engine,
+      // but a visit restored from this snapshot may start on any tool.
+      pyodide.runPython("import calculator.api; calculator.api.import_all()");
       if (snapshots && (await snapshots.saveSnapshot(key, pyodide.makeMemorySnapshot()))) {
         state = "saved";
       }
