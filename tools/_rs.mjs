@@ -1,0 +1,11 @@
+import { readFile } from "node:fs/promises";
+import { loadPyodide } from "pyodide";
+const [pkg, std, snap] = process.argv.slice(2);
+const bytes = new Uint8Array(await readFile(snap));
+const t0 = performance.now();
+const pyodide = await loadPyodide({ stdLibURL: std, _loadSnapshot: bytes });
+const t1 = performance.now();
+pyodide.unpackArchive(new Uint8Array(await readFile(pkg)), "zip", { extractDir: "/home/pyodide/app" });
+const r = pyodide.pyimport("calculator.api").call_json(JSON.stringify({fn: "fee", args: {amount: "10000", channel: "credit"}}));
+const t2 = performance.now();
+console.log(`restore ${(t1-t0).toFixed(0)} then ${(t2-t1).toFixed(0)}`, r.slice(0, 80));
