@@ -47,7 +47,9 @@ def _group(rel: str) -> str:
 
 
 def _wanted(rel: str) -> bool:
-    if rel in (SW_NAME, "assets/js/sw.js") or rel.endswith((".map", ".gz")):
+    # Precompressed siblings (X.br, X.gz; also sitemap.xml.gz): the browser
+    # asks for X and the server picks the encoding.
+    if rel in (SW_NAME, "assets/js/sw.js") or rel.endswith((".map", ".gz", ".br")):
         return False
     if rel.startswith(MATERIAL_SEARCH):
         return False

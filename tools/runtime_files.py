@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -414,6 +415,108 @@ def excel_stdlib(wheels: list[Path], source: Path = STDLIB_ZIP) -> bytes:
 
 def excel_stdlib_name(data: bytes) -> str:
     return f"excel_stdlib-{hashlib.sha256(data).hexdigest()[:12]}.zip"
+
+
+# --- Precompressed siblings -----------------------------------------------------
+# Next to each big runtime file the site serves, X.br (brotli quality 11) and
+# X.gz (gzip -9), for hosts that serve precompressed files (nginx gzip_static
+# and brotli_static, Caddy's `precompressed`) and for tools/static_server.py.
+# Brotli 11 takes about 30 s for the wasm, so outputs are cached by content
+# hash in .cache/compressed: a machine pays once, later builds copy.
+
+COMPRESS_SCRIPT = ROOT / "tools" / "compress.mjs"
+COMPRESSED_CACHE = ROOT / ".cache" / "compressed"
+# In every cache entry's name: change it whenever compress.mjs's settings change.
+COMPRESSION = "br11-gz9"
+# Content-Encoding and file suffix of each sibling, in the servers' preference.
+SIBLINGS = (("br", ".br"), ("gzip", ".gz"))
+SIBLING_SUFFIXES = tuple(suffix for _coding, suffix in SIBLINGS)
+# A sibling is kept only if it saves at least this much: the wheels and
+# Pyodide's own python_stdlib.zip are deflated already (they save 1 to 8%).
+MIN_SAVING = 0.10
+# Cache entries no build used for this long are removed.
+CACHE_DAYS = 30
+
+
+def precompressed_files(site: Path) -> list[Path]:
+    """The runtime files that may get siblings: all of Pyodide's and ours."""
+    found = [*site.glob("assets/pyodide-*/*"), *site.glob("assets/py/**/*")]
+    return sorted(p for p in found if p.is_file() and not p.name.endswith(SIBLING_SUFFIXES))
+
+
+def _compress_into_cache(jobs: dict[str, Path]) -> None:
+    """Compress each source (by digest) with compress.mjs into the cache."""
+    node = shutil.which("node")
+    if node is None:
+        raise RuntimeMissing("Node.js is needed to build the site (apt-get install nodejs).")
+    COMPRESSED_CACHE.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=COMPRESSED_CACHE) as work:
+        listing = [
+            {
+                "source": str(source),
+                **{s[1:]: str(Path(work, digest + s)) for s in SIBLING_SUFFIXES},
+            }
+            for digest, source in sorted(jobs.items(), key=lambda j: -j[1].stat().st_size)
+        ]
+        Path(work, "jobs.json").write_text(json.dumps(listing), encoding="utf-8")
+        done = subprocess.run(
+            [node, str(COMPRESS_SCRIPT), str(Path(work, "jobs.json"))],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=900,
+        )
+        if done.returncode != 0:
+            raise RuntimeMissing(f"compressing the runtime files failed: {done.stderr[-500:]}")
+        # Moved in whole and only on success, so a cut-short build leaves no half file.
+        for digest in jobs:
+            for suffix in SIBLING_SUFFIXES:
+                Path(work, digest + suffix).replace(_cached(digest, suffix))
+
+
+def _cached(digest: str, suffix: str) -> Path:
+    return COMPRESSED_CACHE / f"{digest}.{COMPRESSION}{suffix}"
+
+
+def _prune_cache() -> None:
+    import time
+
+    stale = time.time() - CACHE_DAYS * 86400
+    for entry in COMPRESSED_CACHE.iterdir():
+        if entry.is_file() and entry.stat().st_mtime < stale:
+            entry.unlink(missing_ok=True)
+
+
+def precompress(files: list[Path], say=print) -> dict[Path, dict[str, int]]:  # noqa: ANN001
+    """Write X.br and X.gz next to each file where they pay; returns the sizes
+    ({"raw", "br", "gz"}, a sibling's size only if it was written)."""
+    digests = {path: hashlib.sha256(path.read_bytes()).hexdigest() for path in files}
+    missing = {
+        digest: path
+        for path, digest in digests.items()
+        if not all(_cached(digest, suffix).is_file() for suffix in SIBLING_SUFFIXES)
+    }
+    if missing:
+        mb = sum(path.stat().st_size for path in missing.values()) / 1e6
+        say(f"Compressing {len(missing)} runtime files ({mb:.1f} MB) with brotli 11 and gzip -9")
+        say(f"(about 40 s; kept in {os.path.relpath(COMPRESSED_CACHE, ROOT)} for later builds)")
+        _compress_into_cache(missing)
+    sizes: dict[Path, dict[str, int]] = {}
+    for path, digest in digests.items():
+        raw = path.stat().st_size
+        sizes[path] = {"raw": raw}
+        for suffix in SIBLING_SUFFIXES:
+            entry = _cached(digest, suffix)
+            entry.touch()  # used: not pruned
+            sibling = path.with_name(path.name + suffix)
+            if entry.stat().st_size <= raw * (1 - MIN_SAVING):
+                shutil.copyfile(entry, sibling)
+                sizes[path][suffix[1:]] = entry.stat().st_size
+            else:
+                sibling.unlink(missing_ok=True)
+    _prune_cache()
+    return sizes
 
 
 if __name__ == "__main__":
