@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -268,10 +269,10 @@ def compiled_stdlib(trimmed: bytes, optimize: int = STDLIB_OPTIMIZE) -> bytes:
 
     Pyodide ships its standard library as source, so every visit compiles
     the modules it imports; that is most of its start-up time. Bytecode
-    starts about six times faster. Members are STORED (3.5 MB raw, 1.0 MB
-    brotli, 1.4 MB gzip, against 1.5 MB with DEFLATE members that HTTP
-    compression cannot shrink further). Cached per process, so `mkdocs
-    serve` pays once.
+    starts about six times faster. Members are STORED: 3.5 MB raw, 1.0 MB
+    brotli, 1.4 MB gzip (with DEFLATE members it is 1.5 MB, which HTTP
+    compression cannot shrink). Cached per process, so `mkdocs serve` pays
+    once.
     """
     key = f"{hashlib.sha256(trimmed).hexdigest()}-O{optimize}"
     if key not in _compiled:
@@ -419,7 +420,7 @@ def excel_stdlib_name(data: bytes) -> str:
 
 # --- Precompressed siblings -----------------------------------------------------
 # Next to each big runtime file the site serves, X.br (brotli quality 11) and
-# X.gz (gzip -9, Python's zlib), for hosts that serve precompressed files (nginx gzip_static
+# X.gz (gzip -9), for hosts that serve precompressed files (nginx gzip_static
 # and brotli_static, Caddy's `precompressed`) and for tools/static_server.py.
 # Brotli 11 takes about 30 s for the wasm, so outputs are cached by content
 # hash in .cache/compressed: a machine pays once, later builds copy.
@@ -465,10 +466,15 @@ def _compress_into_cache(jobs: dict[str, Path]) -> None:
             stderr=subprocess.PIPE,
             text=True,
         )
-        for digest, source in ordered:
-            gzipped = gzip.compress(source.read_bytes(), compresslevel=9, mtime=0)
-            Path(work, f"{digest}.gz").write_bytes(gzipped)
-        _out, errors = brotli.communicate(timeout=900)
+        try:
+            for digest, source in ordered:
+                gzipped = gzip.compress(source.read_bytes(), compresslevel=9, mtime=0)
+                Path(work, f"{digest}.gz").write_bytes(gzipped)
+            _out, errors = brotli.communicate(timeout=900)
+        except BaseException:
+            brotli.kill()
+            brotli.wait()
+            raise
         if brotli.returncode != 0:
             raise RuntimeMissing(f"compressing the runtime files failed: {errors[-500:]}")
         # Moved in whole and only on success, so a cut-short build leaves no half file.
@@ -490,7 +496,9 @@ def _prune_cache() -> None:
             entry.unlink(missing_ok=True)
 
 
-def precompress(files: list[Path], say=print) -> dict[Path, dict[str, int]]:  # noqa: ANN001
+def precompress(
+    files: list[Path], say: Callable[[str], object] = print
+) -> dict[Path, dict[str, int]]:
     """Write X.br and X.gz next to each file where they pay; returns the sizes
     ({"raw", "br", "gz"}, a sibling's size only if it was written)."""
     digests = {path: hashlib.sha256(path.read_bytes()).hexdigest() for path in files}
