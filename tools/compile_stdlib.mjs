@@ -1,13 +1,18 @@
 // Compile a standard-library zip to bytecode with the pinned Pyodide's own
 // Python, so the browser skips compiling ~150 modules on every start.
-// Usage: node tools/compile_stdlib.mjs IN.zip OUT.zip
+// Usage: node tools/compile_stdlib.mjs IN.zip OUT.zip [OPTIMIZE]
+// OPTIMIZE is compile()'s optimize level (default 0).
 // Output is reproducible: unchecked-hash .pyc files, fixed timestamps, sorted.
+// Members are STORED, not deflated: the server compresses the whole zip
+// (precompressed .br/.gz siblings), which works across members and beats
+// per-member DEFLATE, and zipimport then reads members without inflating.
 import { readFile, writeFile } from "node:fs/promises";
 import { loadPyodide } from "pyodide";
 
-const [source, target] = process.argv.slice(2);
+const [source, target, optimize = "0"] = process.argv.slice(2);
 const pyodide = await loadPyodide();
 pyodide.FS.writeFile("/tmp/in.zip", new Uint8Array(await readFile(source)));
+pyodide.globals.set("OPTIMIZE", Number(optimize));
 pyodide.runPython(`
 import importlib.util
 import io
@@ -21,11 +26,11 @@ with zipfile.ZipFile("/tmp/in.zip") as src, zipfile.ZipFile(out, "w") as dst:
         data = src.read(info)
         name = info.filename
         if name.endswith(".py"):
-            code = compile(data, name, "exec", dont_inherit=True)
+            code = compile(data, name, "exec", dont_inherit=True, optimize=OPTIMIZE)
             data = bytes(_code_to_hash_pyc(code, importlib.util.source_hash(data), False))
             name += "c"
         member = zipfile.ZipInfo(name, FIXED)
-        member.compress_type = zipfile.ZIP_DEFLATED
+        member.compress_type = zipfile.ZIP_STORED
         member.external_attr = 0o644 << 16
         dst.writestr(member, data)
 with open("/tmp/out.zip", "wb") as handle:

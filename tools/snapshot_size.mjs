@@ -13,7 +13,8 @@ const py = path.join(assets, "py");
 const pick = (prefix) =>
   path.join(
     py,
-    fs.readdirSync(py).find((n) => n.startsWith(prefix)),
+    // The zip itself, not its precompressed siblings (.zip.br, .zip.gz).
+    fs.readdirSync(py).find((n) => n.startsWith(prefix) && n.endsWith(".zip")),
   );
 const { loadPyodide } = await import(path.join(assets, runtimeDir, "pyodide.mjs"));
 

@@ -3,6 +3,7 @@ like CPython does, in the pinned Pyodide under Node."""
 
 from __future__ import annotations
 
+import gzip
 import io
 import zipfile
 from pathlib import Path
@@ -42,7 +43,9 @@ def test_trim_is_real(trimmed_run: tuple[list[str], dict, bytes]) -> None:
     kept_modules = [n for n in members if n.endswith((".py", ".pyc"))]
     assert len(kept_modules) < len(full_modules) / 2, (len(kept_modules), len(full_modules))
     assert all(n.endswith(".pyc") for n in kept_modules), "source left in the served stdlib"
-    assert len(stdlib) < runtime_files.STDLIB_ZIP.stat().st_size
+    # Members are stored, so the zip is bigger than Pyodide's deflated one;
+    # what travels (the gzip the servers send) is much smaller.
+    assert len(gzip.compress(stdlib)) < runtime_files.STDLIB_ZIP.stat().st_size * 0.6
     for module in ("decimal", "tomllib", "json", "encodings.utf_8", "encodings.gb18030"):
         assert module in result["loaded"], module
     assert "email/__init__.pyc" not in members

@@ -53,6 +53,9 @@ def test_service_worker_lists_this_build(site_dir: Path) -> None:
     search = set(listing["search"])
     assert "pagefind/pagefind.js" in search and not search & shell
     assert not [p for p in shell if p.endswith(".map") or "/pyodide-" in p or "/py/" in p]
+    # The browser asks for X; precompressed siblings (X.br, X.gz) are the server's.
+    assert not [p for p in shell | search | runtime if p.endswith((".br", ".gz"))]
+    assert list(site_dir.glob("assets/pyodide-*/pyodide.asm.wasm.br"))
     names = {p.rsplit("/", 1)[-1] for p in runtime}
     core = {p for p in runtime if "/excel/" not in p}
     assert {"pyodide.asm.wasm", "pyodide.mjs", "pyodide.asm.mjs"} <= names and len(core) == 5

@@ -8,7 +8,7 @@
 //   pos-search-<version>    Pagefind's index (~290 KB gzip); filled from the
 //                           reader's second page on, when search is opened, or
 //                           with the runtime, so a first visit stays small
-//   pos-runtime-<version>   Pyodide, our stdlib and package (~13 MB); filled
+//   pos-runtime-<version>   Pyodide, our stdlib and package (~15 MB); filled
 //                           only when asked ("cache-runtime": a tool page was
 //                           opened or the reader chose 离线也能用)
 // Files listed here are answered from the cache of this version only, so a
