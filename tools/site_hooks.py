@@ -59,8 +59,8 @@ def on_config(config, **_):  # noqa: ANN001, ANN201 - MkDocs hook signature
         # Loaded by the worker only when a workbook is chosen: the extra stdlib
         # modules first, then the pinned wheels (names as on PyPI, served unchanged).
         "excel": " ".join([excel_name, *(wheel.name for wheel in wheels)]),
-        # What the page promises a first visit downloads ("约 15 MB"): uncompressed
-        # bytes, as the progress bar counts them (about 4 MB travel with brotli).
+        # What the page promises a first visit downloads ("约 5 MB"): the gzip
+        # siblings' bytes, as the progress bar counts them (brotli: about 4 MB).
         "first_visit_bytes": runtime_files.first_visit_bytes(stdlib, data),
     }
     return config

@@ -178,5 +178,5 @@ _MB = 1_000_000
 
 
 def download_size(size: int) -> str:
-    """A first visit's download as the page promises it: "约 13 MB" (whole MB, half up)."""
+    """A first visit's download as the page promises it: "约 5 MB" (whole MB, half up)."""
     return f"约 {max(1, (int(size) + _MB // 2) // _MB)} MB"

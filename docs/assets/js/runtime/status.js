@@ -19,7 +19,7 @@ export function failureText(s) {
   return FAILURE_ZH[s.reason] || FAILURE_ZH.other;
 }
 
-// Decimal megabytes, as the page's build-time "约 15 MB" and browsers count them.
+// Decimal megabytes, as the page's build-time "约 5 MB" (bytes on the wire) counts them.
 function megabytes(bytes) {
   return (bytes / 1000000).toFixed(1);
 }

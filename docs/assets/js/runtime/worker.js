@@ -54,7 +54,8 @@ function classify(error) {
 }
 
 // Read a response's body to its end only to count its bytes (for the bar).
-async function drain(response, onBytes, name) {
+async function drain(response, progress, name) {
+  const onBytes = progress(name, response);
   try {
     const reader = response.body.getReader();
     for (;;) {
@@ -70,9 +71,10 @@ async function drain(response, onBytes, name) {
 
 // Fetch `url` and read its body eagerly (so the network never waits for
 // Pyodide to ask), counting bytes. Resolves to a Response over the same bytes.
-function prefetch(url, onBytes, name) {
+function prefetch(url, progress, name) {
   return fetch(url).then((response) => {
     if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+    const onBytes = progress(name, response);
     const reader = response.body.getReader();
     const body = new ReadableStream(
       {
@@ -100,26 +102,43 @@ function prefetch(url, onBytes, name) {
   });
 }
 
-function progressReporter(total) {
+// The bar counts what travels: a file the host sends compressed (as the
+// README asks) is counted in its Content-Length's bytes, in proportion as
+// its decoded bytes arrive, so the figures match the page's "约 N MB"
+// whatever the host does. `sizes` are the decoded sizes; the bar starts once
+// every file's headers are in. Returns file(name, response) -> onBytes.
+function downloadProgress(sizes) {
+  const wire = new Map();
   let loaded = 0;
   let lastPost = 0;
   let lastByteAt = Date.now();
+  const total = () => [...wire.values()].reduce((sum, bytes) => sum + bytes, 0);
   // A download that stalls (a firewall that drops packets) must not spin forever.
   const watchdog = setInterval(() => {
-    if (loaded >= total) clearInterval(watchdog);
+    if (wire.size === Object.keys(sizes).length && loaded >= total()) clearInterval(watchdog);
     else if (Date.now() - lastByteAt > 30_000) {
       clearInterval(watchdog);
       fail("network", new Error("download stalled for 30 s"));
     }
   }, 1000);
-  return (bytes) => {
-    loaded += bytes;
-    lastByteAt = Date.now();
-    const now = performance.now();
-    if (loaded >= total || now - lastPost > 100) {
-      lastPost = now;
-      self.postMessage({ type: "progress", loaded: Math.min(loaded, total), total });
-    }
+  return (name, response) => {
+    const decoded = sizes[name];
+    const length = Number(response.headers.get("content-length"));
+    const coding = response.headers.get("content-encoding");
+    const compressed = coding && coding !== "identity" && length > 0 && decoded > 0;
+    const scale = compressed ? length / decoded : 1;
+    wire.set(name, decoded * scale);
+    return (bytes) => {
+      loaded += bytes * scale;
+      lastByteAt = Date.now();
+      if (wire.size < Object.keys(sizes).length) return;
+      const now = performance.now();
+      const all = total();
+      if (loaded >= all || now - lastPost > 100) {
+        lastPost = now;
+        self.postMessage({ type: "progress", loaded: Math.min(loaded, all), total: all });
+      }
+    };
   };
 }
 
@@ -156,15 +175,14 @@ async function start({ data, assets }) {
   const key = snapshots && snapshots.snapshotKey(runtimeURL, stdlibURL, packageURL);
   const stored = snapshots && snapshots.openSnapshot(key);
   const wasmURL = new URL("pyodide.asm.wasm", runtimeURL).href;
-  const total = sizes.wasm + sizes.stdlib + sizes.package;
-  const onBytes = progressReporter(total);
+  const progress = downloadProgress(sizes);
   // The WebAssembly is compiled while it downloads, from the fetch's own
   // Response: the browser may then keep the compiled code with the cached
   // file and skip compiling on the next visit (a Response we rebuilt would
   // not qualify). A clone is read only to count bytes for the bar.
   const wasmResponse = fetch(wasmURL).then((response) => {
     if (!response.ok) throw new Error(`${wasmURL}: HTTP ${response.status}`);
-    drain(response.clone(), onBytes, "wasm");
+    drain(response.clone(), progress, "wasm");
     return response;
   });
   const wasmModule = wasmResponse.then((response) =>
@@ -179,9 +197,9 @@ async function start({ data, assets }) {
   );
   const handed = new Map([
     [wasmURL, wasmResponse],
-    [stdlibURL, prefetch(stdlibURL, onBytes, "stdlib")],
+    [stdlibURL, prefetch(stdlibURL, progress, "stdlib")],
   ]);
-  const packageBytes = prefetch(packageURL, onBytes, "package").then((r) => r.arrayBuffer());
+  const packageBytes = prefetch(packageURL, progress, "package").then((r) => r.arrayBuffer());
   // Start both JavaScript halves now; loadPyodide imports the second itself
   // and gets this same module instance.
   const pyodideModule = import(`${runtimeURL}pyodide.mjs`);
