@@ -130,7 +130,15 @@ def attribute(page: Page, name: str) -> str:
     return page.locator("html").get_attribute(name) or ""
 
 
-PHASES = ("worker", "wasm-compiled", "snapshot-read", "wasm-instantiated", "python", "package")
+PHASES = (
+    "worker",
+    "pyodide-js",
+    "wasm-compiled",
+    "snapshot-read",
+    "wasm-instantiated",
+    "python",
+    "package",
+)
 
 
 def phases(page: Page) -> dict[str, int]:

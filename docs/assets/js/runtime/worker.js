@@ -174,6 +174,15 @@ async function start({ data, assets }) {
   const snapshots = await snapshotModule;
   const key = snapshots && snapshots.snapshotKey(runtimeURL, stdlibURL, packageURL);
   const stored = snapshots && snapshots.openSnapshot(key);
+  // Marks for the bench, taken when each piece is in (not when awaited).
+  Promise.resolve(stored).then(
+    (entry) =>
+      entry &&
+      entry.bytes.then(
+        () => mark("snapshot-read"),
+        () => {},
+      ),
+  );
   const wasmURL = new URL("pyodide.asm.wasm", runtimeURL).href;
   const progress = downloadProgress(sizes);
   // The WebAssembly is compiled while it downloads, from the fetch's own
@@ -204,6 +213,10 @@ async function start({ data, assets }) {
   // and gets this same module instance.
   const pyodideModule = import(`${runtimeURL}pyodide.mjs`);
   const asmModule = import(`${runtimeURL}pyodide.asm.mjs`);
+  Promise.all([pyodideModule, asmModule]).then(
+    () => mark("pyodide-js"),
+    () => {},
+  );
   // A failed download fails the page now, whatever Pyodide is waiting for.
   for (const pending of [...handed.values(), wasmModule, packageBytes, pyodideModule, asmModule]) {
     pending.catch((error) => fail(classify(error), error));
@@ -252,10 +265,6 @@ async function start({ data, assets }) {
       // The snapshot holds Python's memory (our package imported, sys.path
       // set) but not the file system: unpack the package again for its data.
       // Its digest is checked while Pyodide restores it.
-      entry.bytes.then(
-        () => mark("snapshot-read"),
-        () => {},
-      );
       pyodide = await loadPyodide({ ...options, _loadSnapshot: entry.bytes });
       if (!(await entry.verified)) throw new Error("damaged snapshot");
       mark("python");
