@@ -169,20 +169,6 @@ async function start({ data, assets }) {
     fail("no-wasm", new Error("WebAssembly is not available"));
     return;
   }
-  // The stored snapshot is looked up first: on a repeat visit it is what the
-  // start waits for, and the other files' reads queue behind it.
-  const snapshots = await snapshotModule;
-  const key = snapshots && snapshots.snapshotKey(runtimeURL, stdlibURL, packageURL);
-  const stored = snapshots && snapshots.openSnapshot(key);
-  // Marks for the bench, taken when each piece is in (not when awaited).
-  Promise.resolve(stored).then(
-    (entry) =>
-      entry &&
-      entry.bytes.then(
-        () => mark("snapshot-read"),
-        () => {},
-      ),
-  );
   const wasmURL = new URL("pyodide.asm.wasm", runtimeURL).href;
   const progress = downloadProgress(sizes);
   // The WebAssembly is compiled while it downloads, from the fetch's own
@@ -221,16 +207,30 @@ async function start({ data, assets }) {
   for (const pending of [...handed.values(), wasmModule, packageBytes, pyodideModule, asmModule]) {
     pending.catch((error) => fail(classify(error), error));
   }
+  // The stored snapshot, looked up once the downloads are asked for (its
+  // module may cost a round trip on a first visit, when there is none).
+  const snapshots = await snapshotModule;
+  const key = snapshots && snapshots.snapshotKey(runtimeURL, stdlibURL, packageURL);
+  const stored = snapshots && snapshots.openSnapshot(key);
+  // Marks for the bench, taken when each piece is in (not when awaited).
+  Promise.resolve(stored).then(
+    (entry) =>
+      entry &&
+      entry.bytes.then(
+        () => mark("snapshot-read"),
+        () => {},
+      ),
+  );
 
   const realFetch = self.fetch.bind(self);
   self.fetch = (input, init) => {
-    const key = String(input instanceof Request ? input.url : input);
-    const ours = handed.get(key);
+    const url = String(input instanceof Request ? input.url : input);
+    const ours = handed.get(url);
     if (!ours) return realFetch(input, init);
     // The wasm's response is never read by Pyodide (instantiateStreaming
     // below uses our compiled module), so a second start after a failed
     // restore does not fetch it again.
-    if (key !== wasmURL) handed.delete(key);
+    if (url !== wasmURL) handed.delete(url);
     return ours;
   };
   // Pyodide logs a failed instantiation (out of memory, a broken file) and
