@@ -14,32 +14,37 @@ from tools import runtime_files
 HERE = Path(__file__).parent
 
 
-def run_in_pyodide(requests: list[str], work: Path, stdlib: bytes | None = None) -> dict:
-    """Replies (and what the script reports) for `requests`, in order.
-
-    With `stdlib`, Pyodide starts from that standard-library zip instead of
-    its own, as the site does with the trimmed one.
-    """
+def node_json(script: str, *args: str | Path, tail: int = 2000) -> object:
+    """What `node tests/pyodide/SCRIPT ARGS...` prints, as JSON; the test fails
+    with the end of its stderr if it does not finish cleanly."""
     node = shutil.which("node")
     if node is None:
         pytest.fail("Node.js is needed for the Pyodide tests (apt-get install nodejs)")
-    package = work / "calculator.zip"
-    package.write_bytes(runtime_files.site_package())
-    (work / "requests.json").write_text(json.dumps(requests), encoding="utf-8")
-    args = [str(HERE / "run_api.mjs"), str(package)]
-    if stdlib is not None:
-        (work / "stdlib.zip").write_bytes(stdlib)
-        args = [str(HERE / "run_trimmed.mjs"), str(package), str(work / "stdlib.zip")]
     done = subprocess.run(
-        [node, *args, str(work / "requests.json")],
+        [node, str(HERE / script), *map(str, args)],
         capture_output=True,
         text=True,
         cwd=runtime_files.ROOT,
         timeout=300,
         check=False,
     )
-    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.returncode == 0, done.stderr[-tail:]
     return json.loads(done.stdout)
+
+
+def run_in_pyodide(requests: list[str], work: Path, stdlib: bytes | None = None) -> dict:
+    """Replies (and what the script reports) for `requests`, in order.
+
+    With `stdlib`, Pyodide starts from that standard-library zip instead of
+    its own, as the site does with the trimmed one.
+    """
+    package = work / "calculator.zip"
+    package.write_bytes(runtime_files.site_package())
+    (work / "requests.json").write_text(json.dumps(requests), encoding="utf-8")
+    if stdlib is None:
+        return node_json("run_api.mjs", package, work / "requests.json")
+    (work / "stdlib.zip").write_bytes(stdlib)
+    return node_json("run_trimmed.mjs", package, work / "stdlib.zip", work / "requests.json")
 
 
 def differences(requests: list[str], replies: list[str]) -> list[tuple[str, str, str]]:

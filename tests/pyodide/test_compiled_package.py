@@ -5,18 +5,14 @@ first fee imports only what a fee needs."""
 from __future__ import annotations
 
 import io
-import json
-import shutil
-import subprocess
 import zipfile
-from pathlib import Path
 
 import pytest
 
+from tests.pyodide.runner import node_json
 from tools import runtime_files
 
 pytestmark = pytest.mark.pyodide
-HERE = Path(__file__).parent
 # Imported by the build only (the macros' contract): shipped, never imported.
 NOT_IMPORTED = {"calculator.api.contract"}
 
@@ -28,22 +24,10 @@ def served() -> bytes:
 
 @pytest.fixture(scope="module")
 def probe(served: bytes, tmp_path_factory: pytest.TempPathFactory) -> dict:
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("Node.js is needed for the Pyodide tests (apt-get install nodejs)")
     work = tmp_path_factory.mktemp("compiled")
     (work / "package.zip").write_bytes(served)
     (work / "stdlib.zip").write_bytes(runtime_files.site_stdlib())
-    done = subprocess.run(
-        [node, str(HERE / "run_compiled.mjs"), str(work / "package.zip"), str(work / "stdlib.zip")],
-        capture_output=True,
-        text=True,
-        cwd=runtime_files.ROOT,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    return json.loads(done.stdout)
+    return node_json("run_compiled.mjs", work / "package.zip", work / "stdlib.zip")
 
 
 def _module(member: str) -> str:

@@ -6,18 +6,15 @@ reply equals CPython's for the same file sent as base64."""
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
 
 from tests.excel_values import COUNTS, XLS_FIXTURE, utf16_text, workbook
+from tests.pyodide.runner import node_json
 from tests.statement_values import FINE, b64, statement
 from tools import runtime_files
 
 pytestmark = pytest.mark.pyodide
-HERE = Path(__file__).parent
 
 
 @pytest.fixture(scope="module")
@@ -34,9 +31,6 @@ def files() -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def run(files: dict[str, bytes], tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("Node.js is needed for the Pyodide tests (apt-get install nodejs)")
     work = tmp_path_factory.mktemp("excel")
     wheels = runtime_files.excel_wheels()
     paths = {
@@ -52,17 +46,14 @@ def run(files: dict[str, bytes], tmp_path_factory: pytest.TempPathFactory) -> di
         names.append(str(work / name))
     (work / "files.json").write_text(json.dumps(names), encoding="utf-8")
     (work / "wheels.json").write_text(json.dumps([str(w) for w in wheels]), encoding="utf-8")
-    done = subprocess.run(
-        [node, str(HERE / "run_excel.mjs"), *(str(p) for p, _ in paths.values())]
-        + [str(work / "wheels.json"), str(work / "files.json")],
-        capture_output=True,
-        text=True,
-        cwd=runtime_files.ROOT,
-        timeout=300,
-        check=False,
+    replies = node_json(
+        "run_excel.mjs",
+        *(path for path, _ in paths.values()),
+        work / "wheels.json",
+        work / "files.json",
+        tail=3000,
     )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return dict(zip(files, json.loads(done.stdout), strict=True))
+    return dict(zip(files, replies, strict=True))
 
 
 def test_every_file_reads_as_in_cpython(files: dict[str, bytes], run: dict[str, dict]) -> None:
