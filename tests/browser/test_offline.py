@@ -129,15 +129,28 @@ def test_a_bad_or_old_snapshot_is_never_restored(context: BrowserContext, base_u
         assert stored_snapshots(page) == [key], damage
 
 
-def test_the_store_refuses_damaged_bytes(context: BrowserContext, base_url: str) -> None:
-    """One flipped byte anywhere: snapshot.js returns nothing and forgets it."""
+def in_snapshot_store(context: BrowserContext, base_url: str, body: str) -> object:
+    """Run `body` (JavaScript, may await) in a page with snapshot.js imported
+    as `store` and a test `key`; returns what it returns."""
     page = context.new_page()
     page.goto(base_url + "fees/")
-    result = page.evaluate(
-        """async (url) => {
+    return page.evaluate(
+        f"""async (url) => {{
           const store = await import(url);
           const key = store.snapshotKey(
             location.origin + "/assets/pyodide-0/", "python_stdlib-a.zip", "calculator-b.zip");
+          {body}
+        }}""",
+        base_url + "assets/js/runtime/snapshot.js",
+    )
+
+
+def test_the_store_refuses_damaged_bytes(context: BrowserContext, base_url: str) -> None:
+    """One flipped byte anywhere: snapshot.js returns nothing and forgets it."""
+    result = in_snapshot_store(
+        context,
+        base_url,
+        """
           const bytes = new Uint8Array(1 << 20).map((_, i) => i % 251);
           const saved = await store.saveSnapshot(key, bytes);
           const intact = await store.loadSnapshot(key);
@@ -149,8 +162,7 @@ def test_the_store_refuses_damaged_bytes(context: BrowserContext, base_url: str)
           const loaded = await store.loadSnapshot(key);
           return {
             saved, intact: intact && intact.length, loaded, left: (await cache.keys()).length };
-        }""",
-        base_url + "assets/js/runtime/snapshot.js",
+        """,
     )
     assert result == {"saved": True, "intact": 1 << 20, "loaded": None, "left": 0}
 
@@ -158,13 +170,10 @@ def test_the_store_refuses_damaged_bytes(context: BrowserContext, base_url: str)
 def test_the_store_keeps_only_nonzero_pages(context: BrowserContext, base_url: str) -> None:
     """Most of Python's memory is zero pages: they are not stored, and the
     bytes come back exactly, whatever their length."""
-    page = context.new_page()
-    page.goto(base_url + "fees/")
-    result = page.evaluate(
-        """async (url) => {
-          const store = await import(url);
-          const key = store.snapshotKey(
-            location.origin + "/assets/pyodide-0/", "python_stdlib-a.zip", "calculator-c.zip");
+    result = in_snapshot_store(
+        context,
+        base_url,
+        """
           const results = [];
           for (const length of [0, 1, 4096, 4097, (1 << 20) + 123]) {
             // Every other 4 KB page zero, one byte set near the end.
@@ -184,9 +193,9 @@ def test_the_store_keeps_only_nonzero_pages(context: BrowserContext, base_url: s
             foreign = error.message;
           }
           return { results, foreign };
-        }""",
-        base_url + "assets/js/runtime/snapshot.js",
+        """,
     )
+    assert isinstance(result, dict)
     assert all(r["same"] for r in result["results"]), result
     big = result["results"][-1]
     assert big["stored"] < 0.55 * big["length"], big
