@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -447,22 +447,27 @@ def load_sources(path: Path = SOURCES_FILE) -> Sources:
     return _CACHE[key]  # type: ignore[return-value]
 
 
-def load_messages(path: Path = MESSAGES_FILE, sources_path: Path = SOURCES_FILE) -> Messages:
-    key = ("messages", *_key(path, sources_path))
+def _load_citing(
+    kind: str,
+    parse: Callable[[Mapping[str, Any], str, Sources], object],
+    path: Path,
+    sources_path: Path,
+) -> object:
+    """A guide file whose lines cite sources.toml, parsed once per file version."""
+    key = (kind, *_key(path, sources_path))
     if key not in _CACHE:
         sources = load_sources(sources_path)
         name, data = _read_toml(path)
-        _CACHE[key] = parse_messages(data, name, sources)
-    return _CACHE[key]  # type: ignore[return-value]
+        _CACHE[key] = parse(data, name, sources)
+    return _CACHE[key]
+
+
+def load_messages(path: Path = MESSAGES_FILE, sources_path: Path = SOURCES_FILE) -> Messages:
+    return _load_citing("messages", parse_messages, path, sources_path)  # type: ignore[return-value]
 
 
 def load_brands(path: Path = BRANDS_FILE, sources_path: Path = SOURCES_FILE) -> Brands:
-    key = ("brands", *_key(path, sources_path))
-    if key not in _CACHE:
-        sources = load_sources(sources_path)
-        name, data = _read_toml(path)
-        _CACHE[key] = parse_brands(data, name, sources)
-    return _CACHE[key]  # type: ignore[return-value]
+    return _load_citing("brands", parse_brands, path, sources_path)  # type: ignore[return-value]
 
 
 def validate_all() -> list[str]:
