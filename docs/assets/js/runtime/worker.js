@@ -69,36 +69,15 @@ async function drain(response, progress, name) {
   }
 }
 
-// Fetch `url` and read its body eagerly (so the network never waits for
-// Pyodide to ask), counting bytes. Resolves to a Response over the same bytes.
+// Fetch `url` and read its body eagerly through a clone (so the network
+// never waits for Pyodide to ask), counting bytes. Resolves to the fetch's
+// own Response: its body waits, buffered, for whoever reads it, and it keeps
+// its URL (the browser's cache of compiled WebAssembly needs it).
 function prefetch(url, progress, name) {
   return fetch(url).then((response) => {
     if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-    const onBytes = progress(name, response);
-    const reader = response.body.getReader();
-    const body = new ReadableStream(
-      {
-        async start(controller) {
-          try {
-            for (;;) {
-              const { done, value } = await reader.read();
-              if (done) {
-                mark(`${name}-fetched`);
-                break;
-              }
-              onBytes(value.byteLength);
-              controller.enqueue(value);
-            }
-            controller.close();
-          } catch (error) {
-            controller.error(error);
-            fail("network", error);
-          }
-        },
-      },
-      { highWaterMark: Infinity },
-    );
-    return new Response(body, { status: response.status, headers: response.headers });
+    drain(response.clone(), progress, name);
+    return response;
   });
 }
 
@@ -174,12 +153,8 @@ async function start({ data, assets }) {
   // The WebAssembly is compiled while it downloads, from the fetch's own
   // Response: the browser may then keep the compiled code with the cached
   // file and skip compiling on the next visit (a Response we rebuilt would
-  // not qualify). A clone is read only to count bytes for the bar.
-  const wasmResponse = fetch(wasmURL).then((response) => {
-    if (!response.ok) throw new Error(`${wasmURL}: HTTP ${response.status}`);
-    drain(response.clone(), progress, "wasm");
-    return response;
-  });
+  // not qualify).
+  const wasmResponse = prefetch(wasmURL, progress, "wasm");
   const wasmModule = wasmResponse.then((response) =>
     WebAssembly.compileStreaming(response)
       .catch(async (error) => {
