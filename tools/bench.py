@@ -126,7 +126,15 @@ def new_page(browser: Browser, throttled: bool) -> tuple[BrowserContext, Page]:
 
 
 def attribute(page: Page, name: str) -> str:
-    expect(page.locator("html")).to_have_attribute(name, re.compile(r"\d"), timeout=180_000)
+    """Wait for the page to record `name` (a time). Checked by a small
+    in-page loop: Playwright's expect() polls with its injected script, which
+    cost the page's main thread ~100 ms while the figure was being measured."""
+    page.wait_for_function(
+        "(name) => /\\d/.test(document.documentElement.getAttribute(name) || '')",
+        arg=name,
+        polling=50,
+        timeout=180_000,
+    )
     return page.locator("html").get_attribute(name) or ""
 
 

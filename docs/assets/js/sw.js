@@ -45,11 +45,13 @@ async function hasRuntime() {
   return stored.length === RUNTIME.size;
 }
 
+/** Store the runtime unless it is stored; true if it was stored just now. */
 async function cacheRuntime() {
-  if (await hasRuntime()) return;
+  if (await hasRuntime()) return false;
   // The immutable runtime is usually in the HTTP cache already (a tool page
   // loaded it): addAll then costs no download.
   await (await caches.open(RUNTIME_CACHE)).addAll([...RUNTIME]);
+  return true;
 }
 
 self.addEventListener("install", (event) => {
@@ -81,6 +83,8 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+const isModule = (url) => url.endsWith(".mjs");
+
 self.addEventListener("message", (event) => {
   const { type } = event.data || {};
   const reply = (message) => event.ports[0] && event.ports[0].postMessage(message);
@@ -91,7 +95,9 @@ self.addEventListener("message", (event) => {
   } else if (type === "cache-runtime") {
     event.waitUntil(
       Promise.all([cacheRuntime(), cacheSearch()]).then(
-        () => reply({ runtime: true }),
+        // Just stored: the page has the runtime's scripts compiled once from
+        // here (runtime/prime.js), so the next visit reuses compiled code.
+        ([fresh]) => reply({ runtime: true, prime: fresh ? [...RUNTIME].filter(isModule) : [] }),
         (error) => reply({ runtime: false, error: String(error) }),
       ),
     );

@@ -239,7 +239,7 @@ async function start({ data, assets }) {
     try {
       // The snapshot holds Python's memory (our package imported, sys.path
       // set) but not the file system: unpack the package again for its data.
-      // Its digest is checked while Pyodide restores it.
+      // Its checksum is checked (snapshot.js) before the restored Python is used.
       pyodide = await loadPyodide({ ...options, _loadSnapshot: entry.bytes });
       if (!(await entry.verified)) throw new Error("damaged snapshot");
       mark("python");
