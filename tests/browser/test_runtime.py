@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Page, Request, Route, expect
 
 from calculator.api import fees as api_fees
 from tests.browser.conftest import PageWatch
@@ -75,6 +75,45 @@ def test_the_worker_starts_before_the_page_modules(watched: PageWatch, base_url:
         f"{api_fees.fee('10000', 'credit')['fee']} 元", timeout=LOAD
     )
     expect(page.locator("#fees-status")).to_contain_text("就绪", timeout=LOAD)
+    assert not watched.errors, watched.errors
+
+
+def test_a_first_visit_asks_for_the_wasm_before_the_worker_runs(
+    watched: PageWatch, base_url: str
+) -> None:
+    """On a first visit early.js asks for the 9.6 MB WebAssembly itself, so
+    its download does not wait for worker.js to arrive and start (two round
+    trips on a slow link); the worker's own request joins it: the file
+    crosses the wire once."""
+    page = watched.page
+    held: list[Route] = []
+    wasm_bodies: list[int] = []
+
+    def hold(route: Route) -> None:
+        held.append(route)
+
+    def finished(request: Request) -> None:
+        if request.url.endswith(".wasm"):
+            wasm_bodies.append(request.sizes()["responseBodySize"])
+
+    page.context.route("**/assets/js/runtime/worker.js", hold)
+    page.on("requestfinished", finished)
+    with page.expect_request(lambda r: r.url.endswith(".wasm"), timeout=15_000):
+        page.goto(base_url + "calculator/", wait_until="commit")
+    # Asked for while worker.js is held back (or not yet asked for): the page's.
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "worker.js is asked for too"
+    page.context.unroute("**/assets/js/runtime/worker.js", hold)
+    for route in held:
+        route.fallback()
+    expect(page.locator("[data-out=fee]")).to_have_text(
+        f"{api_fees.fee('10000', 'credit')['fee']} 元", timeout=LOAD
+    )
+    # Once over the wire (any other request for it was answered from the cache).
+    assert sum(size > 1_000_000 for size in wasm_bodies) == 1, wasm_bodies
     assert not watched.errors, watched.errors
 
 
