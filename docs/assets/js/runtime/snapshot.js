@@ -71,7 +71,7 @@ export function unpack(packed) {
   const out = new Uint8Array(length);
   let at = HEADER + bitmap.length;
   // Runs of kept pages are copied in one go: most of the memory is long runs.
-  for (let page = 0; page < pages; ) {
+  for (let page = 0; page < pages;) {
     if (!kept(page)) {
       page++;
       continue;
