@@ -175,9 +175,7 @@ def test_the_store_refuses_damaged_bytes(context: BrowserContext, base_url: str)
     assert result == {"saved": True, "intact": 1 << 20, "loaded": None, "left": 0}
 
 
-def test_the_checksum_sees_moved_and_flipped_bytes(
-    context: BrowserContext, base_url: str
-) -> None:
+def test_the_checksum_sees_moved_and_flipped_bytes(context: BrowserContext, base_url: str) -> None:
     """The stored checksum is what keeps a damaged snapshot from being
     restored: any flipped bit, two swapped words, a lost tail byte or a
     misaligned view must change it or be read the same."""
