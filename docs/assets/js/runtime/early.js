@@ -23,9 +23,14 @@
   // A first visit (no service worker answers yet): ask for the big file now,
   // while the worker itself is still on its way; its own request for it then
   // joins this download in the HTTP cache instead of starting one more round
-  // trip later. Not on a repeat visit: the copy in the store is read at once,
-  // and a second read would only take time from the worker's.
-  if (!(navigator.serviceWorker && navigator.serviceWorker.controller)) {
+  // trip later (measured: about 0.4 s sooner at 10 Mbit/s, the file sent once).
+  // Only where that joining was measured: Chromium-based browsers (the only
+  // ones with navigator.userAgentData); elsewhere a second request might send
+  // the file twice. Not on a repeat visit: the copy in the store is read at
+  // once, and a second read would only take time from the worker's. The
+  // browser notes in the console that the page itself never used it.
+  const firstVisit = !(navigator.serviceWorker && navigator.serviceWorker.controller);
+  if (firstVisit && navigator.userAgentData) {
     const wasm = document.createElement("link");
     wasm.rel = "preload";
     wasm.as = "fetch";
