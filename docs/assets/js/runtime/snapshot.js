@@ -122,45 +122,31 @@ export function checksum(bytes) {
 }
 
 /**
- * The stored snapshot for `key` as soon as it is known to exist, or null:
- * {bytes, verified}, two promises. `bytes` may be handed to Pyodide at once;
- * `verified` (its checksum checked, before the restore) must be
- * true before the restored runtime is used; a damaged entry is deleted.
- * Never throws; `bytes` may reject (then `verified` is false).
+ * The stored snapshot for `key` (Uint8Array), or null: none is stored, or it
+ * is damaged (then it is deleted). Checked before anything restores it: the
+ * checksum costs a few milliseconds. Never throws.
  */
-export async function openSnapshot(key) {
+export async function loadSnapshot(key) {
+  let cache = null;
   try {
-    if (!self.caches || !crypto.subtle) return null;
-    const cache = await caches.open(CACHE);
+    if (!self.caches) return null;
+    cache = await caches.open(CACHE);
     const response = await cache.match(key);
     if (!response) return null;
     const expected = response.headers.get(CHECKSUM_HEADER);
-    const packed = response.arrayBuffer().then((buffer) => new Uint8Array(buffer));
-    const bytes = packed.then(unpack);
-    const verified = packed
-      .then((data) => Boolean(expected) && checksum(data) === expected)
-      .catch(() => false)
-      .then(async (ok) => {
-        if (!ok) await cache.delete(key).catch(() => {});
-        return ok;
-      });
-    return { bytes, verified };
+    const packed = new Uint8Array(await response.arrayBuffer());
+    if (!expected || checksum(packed) !== expected) throw new Error("damaged snapshot");
+    return unpack(packed);
   } catch {
+    if (cache) await cache.delete(key).catch(() => {});
     return null;
   }
-}
-
-/** The stored, verified snapshot for `key` (Uint8Array), or null. Never throws. */
-export async function loadSnapshot(key) {
-  const entry = await openSnapshot(key);
-  if (!entry || !(await entry.verified)) return null;
-  return entry.bytes;
 }
 
 /** Store `bytes` under `key` and drop every other snapshot. Never throws. */
 export async function saveSnapshot(key, bytes) {
   try {
-    if (!self.caches || !crypto.subtle) return false;
+    if (!self.caches) return false;
     const cache = await caches.open(CACHE);
     for (const old of await cache.keys()) if (old.url !== key) await cache.delete(old);
     const packed = pack(bytes);

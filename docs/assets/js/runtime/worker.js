@@ -182,20 +182,13 @@ async function start({ data, assets }) {
   for (const pending of [...handed.values(), wasmModule, packageBytes, pyodideModule, asmModule]) {
     pending.catch((error) => fail(classify(error), error));
   }
-  // The stored snapshot, looked up once the downloads are asked for (its
-  // module may cost a round trip on a first visit, when there is none).
+  // The stored snapshot, read and checked once the downloads are asked for
+  // (its module may cost a round trip on a first visit, when there is none).
   const snapshots = await snapshotModule;
   const key = snapshots && snapshots.snapshotKey(runtimeURL, stdlibURL, packageURL);
-  const stored = snapshots && snapshots.openSnapshot(key);
-  // Marks for the bench, taken when each piece is in (not when awaited).
-  Promise.resolve(stored).then(
-    (entry) =>
-      entry &&
-      entry.bytes.then(
-        () => mark("snapshot-read"),
-        () => {},
-      ),
-  );
+  const stored = snapshots ? snapshots.loadSnapshot(key) : Promise.resolve(null);
+  // A mark for the bench, taken when the bytes are in (not when awaited).
+  stored.then((bytes) => bytes && mark("snapshot-read"));
 
   const realFetch = self.fetch.bind(self);
   self.fetch = (input, init) => {
@@ -234,14 +227,12 @@ async function start({ data, assets }) {
     createPyodideModule: (await asmModule).default,
     packages: [],
   };
-  const entry = await stored;
-  if (entry) {
+  const snapshot = await stored;
+  if (snapshot) {
     try {
       // The snapshot holds Python's memory (our package imported, sys.path
       // set) but not the file system: unpack the package again for its data.
-      // Its checksum is checked (snapshot.js) before the restored Python is used.
-      pyodide = await loadPyodide({ ...options, _loadSnapshot: entry.bytes });
-      if (!(await entry.verified)) throw new Error("damaged snapshot");
+      pyodide = await loadPyodide({ ...options, _loadSnapshot: snapshot });
       mark("python");
       pyodide.unpackArchive(await packageBytes, "zip", { extractDir: "/home/pyodide/app" });
       callJson = pyodide.pyimport("calculator.api").call_json;
