@@ -38,7 +38,7 @@ from playwright.sync_api import Error as PlaywrightError  # noqa: E402
 
 from tools import bench_statement  # noqa: E402
 from tools.find_chromium import HOW_TO_GET, find_chromium  # noqa: E402
-from tools.static_server import SiteHandler  # noqa: E402
+from tools.static_server import QuietServer, SiteHandler  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_SRC = ROOT / "bench"
@@ -109,7 +109,7 @@ def serve(directory: Path) -> http.server.ThreadingHTTPServer:
     def factory(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
         return handler(*args, directory=str(directory), **kwargs)
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), factory)
+    server = QuietServer(("127.0.0.1", 0), factory)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 

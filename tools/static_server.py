@@ -15,6 +15,7 @@ import email.utils
 import functools
 import http.server
 import io
+import sys
 import threading
 import urllib.parse
 from pathlib import Path
@@ -154,12 +155,22 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class QuietServer(http.server.ThreadingHTTPServer):
+    """A browser that closes a page mid-download (every test and bench run
+    does) is not an error worth a traceback."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
 def serve(directory: Path, port: int = 0, csp: str | None = CONTENT_SECURITY_POLICY):
     """Start serving `directory` on 127.0.0.1 in a thread; returns the server."""
     handler = functools.partial(
         type("Handler", (SiteHandler,), {"csp": csp}), directory=str(directory)
     )
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    server = QuietServer(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 

@@ -154,3 +154,26 @@ def test_bench_gzips_on_the_fly_what_has_no_sibling(site: Path) -> None:
         assert headers["Vary"] == "Accept-Encoding"
     finally:
         server.shutdown()
+
+
+def test_a_closed_connection_is_not_an_error(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Browsers close pages mid-download in every test and bench run: no
+    traceback for that, but one for anything else."""
+    server = serve(site)
+    try:
+        for error in (BrokenPipeError(32, "Broken pipe"), ConnectionResetError(104, "reset")):
+            try:
+                raise error
+            except ConnectionError:
+                server.handle_error(None, ("127.0.0.1", 1))
+        assert capsys.readouterr().err == ""
+        try:
+            raise ValueError("a real bug")
+        except ValueError:
+            server.handle_error(None, ("127.0.0.1", 1))
+        assert "a real bug" in capsys.readouterr().err
+    finally:
+        server.shutdown()
+        server.server_close()
