@@ -88,9 +88,9 @@ def test_served_stdlib_is_bytecode_and_reproducible() -> None:
 
 
 def test_the_promised_download_is_what_a_first_visit_fetches(site_dir: Path) -> None:
-    """The page's "约 N MB" is what a first visit's runtime files take with
-    gzip (their .gz siblings), rounded to the MB: what travels, not what the
-    device keeps."""
+    """Each tool page's "约 N MB" is what a first visit's runtime files take
+    with gzip (their .gz siblings), rounded to the MB: what travels, not what
+    the device keeps; the three tools promise the same figure."""
     page = (site_dir / "calculator" / "index.html").read_text(encoding="utf-8")
     meta = _meta(page)
     core = site_dir / "assets" / meta["runtime"]
@@ -105,9 +105,16 @@ def test_the_promised_download_is_what_a_first_visit_fetches(site_dir: Path) -> 
     megabytes = (size + 500_000) // 1_000_000
     # About 5 MB in 2026-11 (4 MB with brotli; the device keeps 15 MB).
     assert 3 <= megabytes <= 7, size
-    status = re.search(r'id="fees-status"[^>]*>([^<]*)<', page)
-    assert status is not None and f"约 {megabytes} MB" in status.group(1), status
-    assert "计算引擎" not in page and "10 MB" not in status.group(1)
+    assert "计算引擎" not in page
+    for tool, status_id in (
+        ("calculator", "fees-status"),
+        ("checklist", "walker-status"),
+        ("reconcile", "statement-status"),
+    ):
+        html = (site_dir / tool / "index.html").read_text(encoding="utf-8")
+        status = re.search(rf'id="{status_id}"[^>]*>([^<]*)<', html)
+        assert status is not None and f"约 {megabytes} MB" in status.group(1), (tool, status)
+        assert "10 MB" not in status.group(1), tool
 
 
 def test_big_runtime_files_have_precompressed_siblings(site_dir: Path) -> None:
