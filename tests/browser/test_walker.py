@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Route, expect
 
 from calculator.api import walker as api_walker
 from calculator.walker import tree as walker_tree
@@ -108,6 +108,39 @@ def test_fullest_result_prints_on_one_a4_page(watched: PageWatch, base_url: str)
     pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
     print(f"\nprinted {fullest!r}: {pages} A4 page(s), {len(pdf)} bytes")
     assert pages == 1, f"{fullest} prints on {pages} pages"
+
+
+def test_a_reader_of_the_text_version_keeps_it_when_the_walker_starts(
+    watched: PageWatch, base_url: str
+) -> None:
+    """While Python loads, the page invites reading the text version below.
+    Whoever scrolled down to it keeps it in place when the walker starts (the
+    button then folds it), instead of having the page pulled out from under
+    them: at 390 px the text version is about 47,000 px tall."""
+    page = watched.page
+    held: list[Route] = []
+
+    def hold(route: Route) -> None:
+        held.append(route)
+
+    page.context.route("**/*.wasm", hold)
+    page.goto(base_url + "checklist/")
+    question = page.locator("#walker-static").get_by_text("换结算卡时，您遇到的是哪种情况？")
+    question.evaluate("(element) => element.scrollIntoView({ block: 'center' })")
+    page.wait_for_timeout(300)
+    assert held, "the runtime is still loading"
+    page.context.unroute("**/*.wasm", hold)
+    for route in held:
+        route.fallback()
+    expect(page.locator("#walker-progress")).to_have_text("第 1 步，共约 3 步", timeout=BOOT)
+    expect(page.locator("#walker-static")).to_be_visible()
+    expect(question).to_be_in_viewport()
+    expect(page.locator("#walker-all")).to_have_text("收起全部问题和结果")
+    expect(page.locator("#walker-all")).to_have_attribute("aria-expanded", "true")
+    page.locator("#walker-all").click()
+    expect(page.locator("#walker-static")).to_be_hidden()
+    expect(page.locator("#walker-all")).to_have_attribute("aria-expanded", "false")
+    assert not watched.errors, watched.errors
 
 
 def test_without_javascript_the_whole_tree_shows(browser: Browser, base_url: str) -> None:

@@ -167,21 +167,43 @@ async function go(tool, answers, { focus = true, history = "push", reveal = fals
   }
 }
 
-function toggleStaticTree({ staticTree, all }) {
+function showStaticTree({ staticTree, all }, show) {
   if (!staticTree) return;
-  const show = staticTree.hidden;
   staticTree.hidden = !show;
   all.setAttribute("aria-expanded", String(show));
   all.textContent = show ? "收起全部问题和结果" : "显示全部问题和结果";
 }
 
-function onReady(tool) {
+/** The reader scrolled down to the text version and it is on screen. */
+function readingStaticTree(staticTree) {
+  if (!staticTree || window.scrollY <= 0) return false;
+  const box = staticTree.getBoundingClientRect();
+  return box.top < window.innerHeight && box.bottom > 0;
+}
+
+/** Call the result after changing what is above `element`: it is scrolled back to where it was. */
+function keepInPlace(element) {
+  if (!element) return () => {};
+  const top = element.getBoundingClientRect().top;
+  return () => window.scrollBy(0, element.getBoundingClientRect().top - top);
+}
+
+async function onReady(tool) {
   if (!tool.main.hidden) return;
+  // While Python loads, the status line invites reading the text version. A
+  // reader who took that up keeps it, where it is on screen, with the walker
+  // above it (the button folds it); the browser's own scroll anchoring does
+  // not do that while the walker's box is on screen. Everyone else gets the
+  // walker alone.
+  const reading = readingStaticTree(tool.staticTree);
+  const restore = keepInPlace(reading ? tool.staticTree : null);
   setText(tool.status, "");
   tool.status.hidden = true;
   tool.main.hidden = false;
-  if (tool.staticTree) tool.staticTree.hidden = true;
-  go(tool, answersFromURL(tool.param), { focus: false, history: "replace", reveal: true });
+  showStaticTree(tool, reading);
+  restore();
+  await go(tool, answersFromURL(tool.param), { focus: false, history: "replace", reveal: true });
+  restore();
 }
 
 /** The browser's Back or Forward within this page: show the step its address names. */
@@ -216,7 +238,7 @@ export function mount(root) {
   });
   tool.restart.addEventListener("click", () => go(tool, ""));
   tool.print.addEventListener("click", () => window.print());
-  tool.all.addEventListener("click", () => toggleStaticTree(tool));
+  tool.all.addEventListener("click", () => showStaticTree(tool, Boolean(tool.staticTree?.hidden)));
   onHistory(tool);
   runTool(root, tool.status, {
     note: "下面的文字版内容一样，可以直接看。",
