@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import http.server
 import json
 import os
 import re
@@ -36,9 +35,9 @@ from playwright.sync_api import (  # noqa: E402
 )
 from playwright.sync_api import Error as PlaywrightError  # noqa: E402
 
-from tools import bench_statement  # noqa: E402
+from tools import bench_statement, static_server  # noqa: E402
 from tools.find_chromium import HOW_TO_GET, find_chromium  # noqa: E402
-from tools.static_server import QuietServer, SiteHandler  # noqa: E402
+from tools.static_server import SiteHandler  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_SRC = ROOT / "bench"
@@ -77,6 +76,11 @@ class GzipHandler(SiteHandler):
             return "gzip", self.cache[key]
 
 
+def serve(directory: Path) -> static_server.QuietServer:
+    """`directory` as the bench serves it: the test server plus gzip on the fly."""
+    return static_server.serve(directory, handler_class=GzipHandler)
+
+
 def prepare(site: Path, work: Path) -> tuple[Path, list[str], list[str]]:
     """A copy of `site` with bench/ added; returns it, runtime pages, guide pages."""
     copy = work / "site"
@@ -101,17 +105,6 @@ def prepare(site: Path, work: Path) -> tuple[Path, list[str], list[str]]:
         elif rel != "404.html":
             guide_pages.append(rel)
     return copy, runtime_pages, guide_pages
-
-
-def serve(directory: Path) -> http.server.ThreadingHTTPServer:
-    handler = type("Handler", (GzipHandler,), {})
-
-    def factory(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
-        return handler(*args, directory=str(directory), **kwargs)
-
-    server = QuietServer(("127.0.0.1", 0), factory)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
 
 
 def new_page(browser: Browser, throttled: bool) -> tuple[BrowserContext, Page]:

@@ -165,10 +165,15 @@ class QuietServer(http.server.ThreadingHTTPServer):
         super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
-def serve(directory: Path, port: int = 0, csp: str | None = CONTENT_SECURITY_POLICY):
+def serve(
+    directory: Path,
+    port: int = 0,
+    csp: str | None = CONTENT_SECURITY_POLICY,
+    handler_class: type[SiteHandler] = SiteHandler,
+) -> QuietServer:
     """Start serving `directory` on 127.0.0.1 in a thread; returns the server."""
     handler = functools.partial(
-        type("Handler", (SiteHandler,), {"csp": csp}), directory=str(directory)
+        type("Handler", (handler_class,), {"csp": csp}), directory=str(directory)
     )
     server = QuietServer(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -28,7 +28,6 @@ function readConfig(root) {
   const source = document.querySelector('meta[name="pos-runtime"]') || root;
   if (!source || !source.dataset.runtime) return null;
   return {
-    type: "init",
     data: { ...source.dataset },
     assets: new URL("../../", import.meta.url).href,
   };
