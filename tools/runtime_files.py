@@ -16,6 +16,8 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+from tools import static_server
+
 ROOT = Path(__file__).resolve().parent.parent
 PYODIDE_DIR = ROOT / "node_modules" / "pyodide"
 PACKAGE_DIR = ROOT / "calculator"
@@ -463,8 +465,9 @@ COMPRESS_SCRIPT = ROOT / "tools" / "compress.mjs"
 COMPRESSED_CACHE = ROOT / ".cache" / "compressed"
 # In every cache entry's name: change it whenever compress.mjs's settings change.
 COMPRESSION = "br11-gzip9"
-# Content-Encoding and file suffix of each sibling, in the servers' preference.
-SIBLINGS = (("br", ".br"), ("gzip", ".gz"))
+# Content-Encoding and file suffix of each sibling, as the test server
+# negotiates them (its module is standard library only, so it runs alone).
+SIBLINGS = static_server.SIBLINGS
 SIBLING_SUFFIXES = tuple(suffix for _coding, suffix in SIBLINGS)
 # A sibling is kept only if it saves at least this much: the wheels and
 # Pyodide's own python_stdlib.zip are deflated already (they save 1 to 8%).
